@@ -1,0 +1,427 @@
+/*
+ * libunet: gVisor's Go package gvisor.dev/gvisor/pkg/unet, in C.
+ *
+ * A minimal API over Unix domain sockets (SOCK_STREAM and SOCK_SEQPACKET)
+ * that passes bytes and file descriptors with exactly the syscalls, flags and
+ * corner cases of the Go package, so a C process and a Go process using
+ * pkg/unet see the same behaviour on one socket.
+ *
+ * Errors
+ *   Functions return 0 or a non-negative count on success and a negative
+ *   errno on failure (liburing style); errno is never read or set by the
+ *   caller's contract. Two conditions of the Go package that are not errnos
+ *   have codes of their own, outside the errno range: UNET_EOF (Go's io.EOF)
+ *   and UNET_ETRUNC (Go's "message truncated"). unet_strerror() names every
+ *   code. Out-parameters (ret_*) are written only on success. A NULL object
+ *   or out-parameter gives -EINVAL; a closed or released socket -EBADF.
+ *
+ * Ownership
+ *   unet_socket and unet_server_socket are opaque and heap allocated; the
+ *   caller owns them and frees them with unet_socket_free() /
+ *   unet_server_socket_free(). Closing is separate from freeing, as in Go:
+ *   Close ends the use of the fd (a second Close answers -EBADF), free
+ *   releases the memory. A function documented as "takes ownership of fd"
+ *   closes it when the object is closed; every other fd argument is borrowed.
+ *   unet_control_message, unet_socket_reader and unet_socket_writer are plain
+ *   structs owned by the caller (Go's value types); they hold no heap memory
+ *   and need no destructor.
+ *
+ * Threading
+ *   Reads, writes, accepts and option calls may run concurrently on one
+ *   socket from many threads. Close or Release from any thread wakes every
+ *   thread blocked in that socket (ppoll on the socket and an eventfd), waits
+ *   until they have left, and only then closes the fd, so an fd number is
+ *   never used after it could have been reused. A socket must not be freed
+ *   while another thread may still call into it. unet_socket_fd() and
+ *   unet_server_socket_fd() cannot be used safely with concurrent Close or
+ *   Release (as Go's FD()). Readers, writers and control messages are not
+ *   thread-safe: one per thread.
+ *
+ * Close-on-exec
+ *   Every socket, eventfd and accepted fd the library creates is
+ *   close-on-exec (Go sets it only on SocketPair). Fds passed in by the caller
+ *   keep their flags, except that the socket is made non-blocking as in Go.
+ */
+#ifndef UNET_UNET_H_
+#define UNET_UNET_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define UNET_VERSION_MAJOR 0
+#define UNET_VERSION_MINOR 1
+#define UNET_VERSION_PATCH 0
+
+#if defined(UNET_BUILDING_LIBRARY)
+#define UNET_API __attribute__((visibility("default")))
+#else
+#define UNET_API
+#endif
+
+/* End of stream: a read returned 0 bytes (Go's io.EOF). */
+#define UNET_EOF (-4097)
+/* A SOCK_SEQPACKET message was longer than the buffers; they hold its first
+ * bytes and the rest is lost (Go's errMessageTruncated). */
+#define UNET_ETRUNC (-4098)
+
+/* Listen backlog used by unet_server_socket_listen (Go's backlog). */
+#define UNET_LISTEN_BACKLOG 16
+
+/* Most fds in one message: the kernel's SCM_MAX_FD. */
+#define UNET_MAX_FDS 253
+
+/* Longest socket name, in bytes: sun_path is 108 bytes and, as in Go, the
+ * name needs room for a terminating NUL even when abstract. */
+#define UNET_MAX_NAME 107
+
+/* Size of the largest control message a unet_control_message can hold:
+ * CMSG_SPACE(UNET_MAX_FDS * sizeof(int)) on LP64 and ILP32 Linux. */
+#define UNET_CONTROL_CAPACITY 1032
+
+struct ucred; /* <sys/socket.h> with _GNU_SOURCE */
+
+/*
+ * Returns a static, thread-safe description of a code returned by this
+ * library: a negative errno, UNET_EOF or UNET_ETRUNC (a positive errno is
+ * also accepted). Never NULL. Costs no syscall and no allocation.
+ */
+UNET_API const char *unet_strerror(int code);
+
+/* ---------------------------------------------------------------------------
+ * Control messages (Go: type ControlMessage []byte)
+ *
+ * A buffer of ancillary data: the fds to send (pack) or the room for fds to
+ * receive (enable), then what the kernel delivered. The storage is inline
+ * (UNET_CONTROL_CAPACITY bytes), so no function here allocates.
+ * Initialise with UNET_CONTROL_MESSAGE_INIT or unet_control_message_init().
+ * ------------------------------------------------------------------------- */
+typedef struct unet_control_message {
+  /* Bytes of control data in use: Go's len(ControlMessage). 0 = no control
+   * message is sent or received. Read-only for callers. */
+  size_t len;
+  /* The control data itself, aligned for struct cmsghdr (whose alignment
+   * is size_t's on Linux). */
+  union {
+    size_t align;
+    unsigned char bytes[UNET_CONTROL_CAPACITY];
+  } data;
+} unet_control_message;
+
+#define UNET_CONTROL_MESSAGE_INIT {0, {0}}
+
+/* Empties *c (len 0). Costs nothing. Mirrors a zero ControlMessage. */
+UNET_API void unet_control_message_init(unet_control_message *c);
+
+/*
+ * Makes room to receive fds: at least count, and as in Go possibly more,
+ * since the room is CMSG_SPACE(count * 4) bytes: the count rounds up to the
+ * next even number (enable 1, receive up to 2). count 0 still provides an
+ * empty control buffer, so fds sent anyway are discarded (closed) by the
+ * kernel. Call before reading; then unet_control_message_extract_fds() or
+ * unet_control_message_close_fds() after it.
+ * Returns 0, or -EINVAL for a NULL c or count outside [0, UNET_MAX_FDS].
+ * Costs no syscall or allocation. Mirrors ControlMessage.EnableFDs.
+ */
+UNET_API int unet_control_message_enable_fds(unet_control_message *c,
+                                             int count);
+
+/*
+ * Copies the received fds (those >= 0, in order, across every SCM_RIGHTS
+ * message) into ret_fds and returns how many there were. The caller owns the
+ * returned fds; they are removed from *c (their slots become -1), so a later
+ * close_fds cannot close them (Go leaves them in place).
+ * Returns -EINVAL (Go's error) if the data is malformed or holds a control
+ * message other than SCM_RIGHTS (for example SCM_CREDENTIALS): nothing is
+ * extracted then, so call unet_control_message_close_fds() to close the fds.
+ * Returns -ENOBUFS, extracting nothing, if more than max_fds fds are present
+ * (UNET_MAX_FDS + 1 is always enough). ret_fds may be NULL when max_fds is 0.
+ * Costs no syscall or allocation. Mirrors ControlMessage.ExtractFDs.
+ */
+UNET_API int unet_control_message_extract_fds(unet_control_message *c,
+                                              int *ret_fds, size_t max_fds);
+
+/*
+ * Closes every received fd still in *c (every SCM_RIGHTS message, whatever
+ * other messages are present) and marks it closed, so calling it twice, or
+ * after extract_fds, closes nothing twice (Go's CloseFDs stops at a
+ * non-SCM_RIGHTS message, leaking the fds, and closes again when repeated).
+ * NULL is accepted. Costs one close(2) per fd. Mirrors ControlMessage.CloseFDs.
+ */
+UNET_API void unet_control_message_close_fds(unet_control_message *c);
+
+/*
+ * Fills *c with one SCM_RIGHTS message carrying fds[0..count) for the next
+ * write (the fds stay owned by the caller; the kernel duplicates them on
+ * send). count 0 builds a valid empty SCM_RIGHTS message, as Go does.
+ * Returns 0, or -EINVAL for a NULL c, a NULL fds with count > 0, or count
+ * outside [0, UNET_MAX_FDS]; *c is unchanged on failure. The fd values are
+ * not checked here: the kernel answers -EBADF on the write.
+ * Costs no syscall or allocation. Mirrors ControlMessage.PackFDs.
+ */
+UNET_API int unet_control_message_pack_fds(unet_control_message *c,
+                                           const int *fds, int count);
+
+/* Clears *c (len 0): no control message on the next read or write; fds in it
+ * are not closed. NULL is accepted. Mirrors ControlMessage.UnpackFDs. */
+UNET_API void unet_control_message_unpack_fds(unet_control_message *c);
+
+/* ---------------------------------------------------------------------------
+ * Sockets (Go: type Socket)
+ * ------------------------------------------------------------------------- */
+typedef struct unet_socket unet_socket;
+
+/*
+ * Wraps a connected Unix socket. Takes ownership of fd on success only: on
+ * failure the caller still owns fd and it is unchanged. Makes fd non-blocking
+ * (as Go) and creates the socket's close-on-exec eventfd.
+ * Returns 0 and *ret_socket, or -EBADF (fd negative or not open), -EINVAL
+ * (ret_socket NULL), -ENOMEM, or the eventfd2 error (-EMFILE, -ENFILE).
+ * Costs fcntl F_GETFL (+ F_SETFL unless already non-blocking), eventfd2, one
+ * allocation. Mirrors NewSocket (which leaks fd when it fails).
+ */
+UNET_API int unet_socket_new(int fd, unet_socket **ret_socket);
+
+/*
+ * Creates a connected pair: socketpair(AF_UNIX, SOCK_SEQPACKET if packet
+ * else SOCK_STREAM, close-on-exec), both ends wrapped. On failure nothing is
+ * left open and the out-parameters are untouched.
+ * Returns 0, -EINVAL (NULL out-parameter), or the socketpair/eventfd errno.
+ * Costs socketpair, 2 x (fcntl x2, eventfd2), two allocations.
+ * Mirrors SocketPair.
+ */
+UNET_API int unet_socketpair(bool packet, unet_socket **ret_a,
+                             unet_socket **ret_b);
+
+/*
+ * Connects to the server named addr: a path, or an abstract name when addr
+ * starts with '@' (the '@' becomes the leading NUL). The address is encoded
+ * exactly as Go's unix.SockaddrUnix: an empty name is sent as a bare family
+ * (the kernel answers -EINVAL). The connect itself blocks, as in Go; the
+ * socket is non-blocking afterwards.
+ * Returns 0 and *ret_socket, -EINVAL (NULL argument, name of UNET_MAX_NAME+1
+ * bytes or more), or the socket/connect errno (-ENOENT, -ECONNREFUSED,
+ * -EAGAIN when the backlog is full...). Nothing is left open on failure.
+ * Costs socket, connect, fcntl x2, eventfd2, one allocation. Mirrors Connect.
+ */
+UNET_API int unet_connect(const char *addr, bool packet,
+                          unet_socket **ret_socket);
+
+/*
+ * Closes the socket: marks it closed (later calls answer -EBADF),
+ * shutdown(SHUT_RDWR), wakes blocked threads through the eventfd, waits until
+ * they have left, closes the eventfd, then closes the fd, in Go's order.
+ * Threads blocked in a read or write of this socket return -EBADF, or UNET_EOF
+ * (read) / -EPIPE (write) when the shutdown reaches them before the wake-up;
+ * Go behaves the same. Does not free s.
+ * Returns close(2)'s result (0), -EBADF if already closed or released, or
+ * -EINVAL for a NULL s. Costs shutdown, write, close x2, plus a futex wait when other
+ * threads are inside. Mirrors Socket.Close.
+ */
+UNET_API int unet_socket_close(unet_socket *s);
+
+/*
+ * Gives up the fd without closing it: wakes blocked threads (they return
+ * -EBADF), waits for them to leave, closes the eventfd and returns the
+ * non-blocking fd, which the caller now owns. Later calls answer -EBADF.
+ * Returns the fd (>= 0), -EBADF (already closed or released) or -EINVAL
+ * (s NULL).
+ * Costs write, close. Mirrors Socket.Release.
+ */
+UNET_API int unet_socket_release(unet_socket *s);
+
+/*
+ * Returns the socket's fd, still owned by s, or -EBADF once closed or
+ * released (Go returns -1), -EINVAL for a NULL s. The fd is non-blocking and must stay so; it is
+ * not safe to use with concurrent Close/Release. Costs one atomic load.
+ * Mirrors Socket.FD.
+ */
+UNET_API int unet_socket_fd(const unet_socket *s);
+
+/* shutdown(fd, SHUT_RDWR). Returns 0 or a negative errno (-EBADF when
+ * closed, -EINVAL for NULL, -ENOTCONN...). Costs one syscall. Mirrors Socket.Shutdown. */
+UNET_API int unet_socket_shutdown(unet_socket *s);
+
+/*
+ * getsockopt(level, name) into buf[0..len). Returns the option's length in
+ * bytes (Go's uint32) or a negative errno (-EINVAL for a NULL s, or NULL buf
+ * with len > 0). Costs one syscall. Mirrors Socket.GetSockOpt.
+ */
+UNET_API ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name,
+                                        void *buf, size_t len);
+
+/* setsockopt(level, name, buf, len). Returns 0 or a negative errno.
+ * Costs one syscall. Mirrors Socket.SetSockOpt. */
+UNET_API int unet_socket_setsockopt(unet_socket *s, int level, int name,
+                                    const void *buf, size_t len);
+
+/*
+ * The peer's credentials (SO_PEERCRED: pid, uid, gid at connect or
+ * socketpair time) into *ret_cred. Returns 0 or a negative errno.
+ * Costs one syscall. Mirrors Socket.GetPeerCred.
+ */
+UNET_API int unet_socket_peer_cred(unet_socket *s, struct ucred *ret_cred);
+
+/*
+ * The raw sockaddr bytes of the peer (getpeername) / of this end
+ * (getsockname), as Go returns them: family then path, of the length the
+ * kernel reports (2 for an unnamed socket; abstract names start with a NUL).
+ * Returns the length, or -ENOBUFS if it exceeds len (buf untouched; a
+ * buffer of sizeof(struct sockaddr_un) always suffices), or a negative errno.
+ * Costs one syscall. Mirror Socket.GetPeerName and Socket.GetSockName.
+ */
+UNET_API ssize_t unet_socket_peer_name(unet_socket *s, void *buf, size_t len);
+UNET_API ssize_t unet_socket_sock_name(unet_socket *s, void *buf, size_t len);
+
+/*
+ * Blocking read of up to len bytes: one successful recvmsg, like Go's Read.
+ * Returns the count (> 0), UNET_EOF when the peer closed (a 0-byte read),
+ * UNET_ETRUNC on SOCK_SEQPACKET when the message was longer than len (buf
+ * holds its first len bytes), -EBADF when closed, or a negative errno.
+ * Costs recvmsg, plus ppoll + recvmsg per wait. Mirrors Socket.Read.
+ */
+UNET_API ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len);
+
+/*
+ * Blocking write: one successful sendmsg (MSG_NOSIGNAL: a gone peer gives
+ * -EPIPE, never SIGPIPE); may write fewer than len bytes on a stream.
+ * Returns the count or a negative errno. Costs sendmsg, plus ppoll + sendmsg
+ * per wait. Mirrors Socket.Write.
+ */
+UNET_API ssize_t unet_socket_write(unet_socket *s, const void *buf,
+                                   size_t len);
+
+/* Closes s if still open (ignoring the result) and frees it. NULL is
+ * accepted. No other thread may use s any more. C only. */
+UNET_API void unet_socket_free(unet_socket *s);
+
+/* ---------------------------------------------------------------------------
+ * Readers and writers (Go: SocketReader, SocketWriter)
+ *
+ * One vectored receive or send, optionally with fds in the embedded control
+ * message. Plain structs: the socket is borrowed and must outlive them.
+ * ------------------------------------------------------------------------- */
+typedef struct unet_socket_reader {
+  unet_socket *socket; /* borrowed */
+  bool blocking;       /* wait for data (true) or return -EAGAIN */
+  /* msg_flags of the last successful recvmsg (MSG_TRUNC, MSG_CTRUNC...). */
+  int msg_flags;
+  unet_control_message control; /* enable fds here before reading */
+} unet_socket_reader;
+
+typedef struct unet_socket_writer {
+  unet_socket *socket; /* borrowed */
+  bool blocking;       /* wait for room (true) or return -EAGAIN */
+  unet_control_message control; /* pack fds here before writing */
+} unet_socket_writer;
+
+/* Initialises *r for s with an empty control message. Costs nothing.
+ * Mirrors Socket.Reader. */
+UNET_API void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s,
+                                      bool blocking);
+
+/* Initialises *w for s with an empty control message. Costs nothing.
+ * Mirrors Socket.Writer. */
+UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s,
+                                      bool blocking);
+
+/*
+ * Receives into iov[0..iovcnt) with one successful
+ * recvmsg(MSG_DONTWAIT | MSG_TRUNC), receiving control data into r->control
+ * when enabled (afterwards r->control.len is what the kernel delivered).
+ * Retries EINTR; in blocking mode waits with ppoll on EAGAIN.
+ * Returns the byte count (> 0); UNET_EOF for a 0-byte read (peer closed, or
+ * a 0-byte seqpacket message, whose fds are still in r->control);
+ * UNET_ETRUNC on SOCK_SEQPACKET when the message exceeded the buffers (they
+ * are full; the fds arrived); -EAGAIN when not blocking and nothing is
+ * there; -EBADF when the socket is or gets closed; -EINVAL for NULL r, NULL
+ * iov with iovcnt > 0, or negative iovcnt; or the recvmsg errno.
+ * Stream sockets ignore MSG_TRUNC, so UNET_ETRUNC is a seqpacket matter.
+ * Costs one recvmsg when data is there; no allocation ever.
+ * Mirrors SocketReader.ReadVec.
+ */
+UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r,
+                                          const struct iovec *iov,
+                                          int iovcnt);
+
+/*
+ * Sends iov[0..iovcnt) and w->control (when packed) with one successful
+ * sendmsg(MSG_DONTWAIT | MSG_NOSIGNAL). Retries EINTR; in blocking mode
+ * waits with ppoll on EAGAIN. Returns the bytes sent (possibly fewer than
+ * asked on a stream), -EAGAIN when not blocking and full, -EBADF when the
+ * socket is or gets closed, -EPIPE when the peer is gone (no SIGPIPE),
+ * -EINVAL for bad arguments, or the sendmsg errno. The control message is
+ * left as it was. Costs one sendmsg when there is room; no allocation.
+ * Mirrors SocketWriter.WriteVec.
+ */
+UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w,
+                                           const struct iovec *iov,
+                                           int iovcnt);
+
+/* ---------------------------------------------------------------------------
+ * Server sockets (Go: type ServerSocket)
+ * ------------------------------------------------------------------------- */
+typedef struct unet_server_socket unet_server_socket;
+
+/*
+ * Wraps a bound (or listening) Unix socket. Ownership of fd as in
+ * unet_socket_new(): taken on success only. Returns 0 or a negative errno.
+ * Mirrors NewServerSocket.
+ */
+UNET_API int unet_server_socket_new(int fd, unet_server_socket **ret_server);
+
+/*
+ * Creates a socket and binds it to addr (encoded as for unet_connect();
+ * an empty name autobinds to an abstract name). An existing path is never
+ * unlinked: binding to it fails with -EADDRINUSE.
+ * Returns 0 and *ret_server, -EINVAL (NULL argument, name too long), or the
+ * socket/bind errno. Nothing is left open on failure.
+ * Costs socket, bind, fcntl x2, eventfd2, one allocation. Mirrors Bind.
+ */
+UNET_API int unet_bind(const char *addr, bool packet,
+                       unet_server_socket **ret_server);
+
+/* unet_bind() then unet_server_socket_listen(); on failure nothing is left
+ * open (the bound path, if any, stays, as in Go). Mirrors BindAndListen. */
+UNET_API int unet_bind_and_listen(const char *addr, bool packet,
+                                  unet_server_socket **ret_server);
+
+/* listen(fd, UNET_LISTEN_BACKLOG). Returns 0 or a negative errno.
+ * Costs one syscall. Mirrors ServerSocket.Listen. */
+UNET_API int unet_server_socket_listen(unet_server_socket *s);
+
+/*
+ * Accepts one connection, always blocking (ppoll between attempts); the new
+ * socket is non-blocking and close-on-exec.
+ * Returns 0 and *ret_socket, -EBADF when the server is or gets closed or
+ * released (also from another thread while blocked), -EINVAL (NULL argument,
+ * or not listening), or the accept4/eventfd errno; the accepted fd is closed
+ * if it cannot be wrapped. Costs accept4, eventfd2, one allocation, plus
+ * ppoll + accept4 per wait. Mirrors ServerSocket.Accept.
+ */
+UNET_API int unet_server_socket_accept(unet_server_socket *s,
+                                       unet_socket **ret_socket);
+
+/* As unet_socket_close(): -EBADF the second time. Mirrors
+ * ServerSocket.Close. */
+UNET_API int unet_server_socket_close(unet_server_socket *s);
+
+/* As unet_socket_release(). Mirrors ServerSocket.Release. */
+UNET_API int unet_server_socket_release(unet_server_socket *s);
+
+/* As unet_socket_fd(). Mirrors ServerSocket.FD. */
+UNET_API int unet_server_socket_fd(const unet_server_socket *s);
+
+/* Closes s if still open and frees it. NULL is accepted. C only. */
+UNET_API void unet_server_socket_free(unet_server_socket *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UNET_UNET_H_ */

@@ -1,0 +1,60 @@
+/* Private to libunet: the socket object and helpers shared by its files. */
+#ifndef UNET_SRC_INTERNAL_H_
+#define UNET_SRC_INTERNAL_H_
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "gate.h"
+#include "unet/unet.h"
+
+struct unet_socket {
+  /* The socket fd; -1 once Close or Release began. Valid to use only while
+   * inside gate. */
+  _Atomic int fd;
+  /* Signalled by Close/Release to wake threads blocked in ppoll. Immutable;
+   * closed by Close/Release after the gate is closed. */
+  int efd;
+  struct unet__gate gate;
+};
+
+struct unet_server_socket {
+  struct unet_socket socket;
+};
+
+/* Initialises *s around fd (already non-blocking): creates the eventfd.
+ * Returns 0 or a negative errno; on failure fd is untouched. */
+int unet__socket_init(struct unet_socket *s, int fd);
+
+/* Allocates a socket around fd (already non-blocking). Returns 0 or a
+ * negative errno; on failure fd is untouched. */
+int unet__socket_wrap(int fd, struct unet_socket **ret_socket);
+
+/* Makes fd non-blocking, then as unet__socket_wrap. */
+int unet__socket_adopt(int fd, struct unet_socket **ret_socket);
+
+/* Enters s's gate and returns its fd, or -EBADF if closed. On success the
+ * caller must unet__gate_leave(&s->gate). */
+int unet__socket_enter(struct unet_socket *s);
+
+/* Blocks until fd is readable (or writable) or s is closing. Returns 0, or
+ * -EBADF when closing, or the ppoll errno. Caller is inside the gate. */
+int unet__socket_wait(struct unet_socket *s, int fd, bool write);
+
+/* Creates a blocking, close-on-exec AF_UNIX socket of the Go package's type.
+ * Returns the fd or a negative errno. */
+int unet__socket_create(bool packet);
+
+/* Encodes name as Go's unix.SockaddrUnix.sockaddr() does. Returns 0 or
+ * -EINVAL (NULL, or UNET_MAX_NAME + 1 bytes or more). */
+int unet__sockaddr_encode(const char *name, struct sockaddr_un *ret_addr,
+                          socklen_t *ret_len);
+
+/* Swaps fd to -1 and retires the eventfd and gate as Go's Close/Release.
+ * shutdown_first: Close's shutdown(SHUT_RDWR) before waking. Returns the fd
+ * now owned by the caller, or -EBADF if it was already gone. */
+int unet__socket_retire(struct unet_socket *s, bool shutdown_first);
+
+#endif /* UNET_SRC_INTERNAL_H_ */

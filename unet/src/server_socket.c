@@ -1,0 +1,112 @@
+/* Server sockets: Bind, BindAndListen, Listen, Accept and their lifecycle. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int unet_server_socket_new(int fd, unet_server_socket **ret_server) {
+  if (!ret_server)
+    return -EINVAL;
+  unet_socket *socket;
+  int r = unet__socket_adopt(fd, &socket);
+  if (r < 0)
+    return r;
+  /* The server socket is its socket: the struct has no other member. */
+  *ret_server = (unet_server_socket *)socket;
+  return 0;
+}
+
+int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server) {
+  if (!ret_server)
+    return -EINVAL;
+  struct sockaddr_un sa;
+  socklen_t len;
+  int r = unet__sockaddr_encode(addr, &sa, &len);
+  if (r < 0)
+    return r;
+  int fd = unet__socket_create(packet);
+  if (fd < 0)
+    return fd;
+  if (bind(fd, (const struct sockaddr *)&sa, len) < 0) {
+    r = -errno;
+    close(fd);
+    return r;
+  }
+  r = unet_server_socket_new(fd, ret_server);
+  if (r < 0)
+    close(fd);
+  return r;
+}
+
+int unet_bind_and_listen(const char *addr, bool packet,
+                         unet_server_socket **ret_server) {
+  if (!ret_server)
+    return -EINVAL;
+  unet_server_socket *s;
+  int r = unet_bind(addr, packet, &s);
+  if (r < 0)
+    return r;
+  r = unet_server_socket_listen(s);
+  if (r < 0) {
+    unet_server_socket_free(s);
+    return r;
+  }
+  *ret_server = s;
+  return 0;
+}
+
+int unet_server_socket_listen(unet_server_socket *s) {
+  if (!s)
+    return -EINVAL;
+  int fd = unet__socket_enter(&s->socket);
+  if (fd < 0)
+    return fd;
+  int r = listen(fd, UNET_LISTEN_BACKLOG) < 0 ? -errno : 0;
+  unet__gate_leave(&s->socket.gate);
+  return r;
+}
+
+int unet_server_socket_accept(unet_server_socket *s, unet_socket **ret_socket) {
+  if (!s || !ret_socket)
+    return -EINVAL;
+  int fd = unet__socket_enter(&s->socket);
+  if (fd < 0)
+    return fd;
+  int r;
+  for (;;) {
+    int nfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (nfd >= 0) {
+      r = unet__socket_wrap(nfd, ret_socket);
+      if (r < 0)
+        close(nfd);
+      break;
+    }
+    r = -errno;
+    if (r == -EINTR)
+      continue;
+    if (r != -EAGAIN)
+      break;
+    r = unet__socket_wait(&s->socket, fd, false);
+    if (r < 0)
+      break;
+  }
+  unet__gate_leave(&s->socket.gate);
+  return r;
+}
+
+int unet_server_socket_close(unet_server_socket *s) {
+  return unet_socket_close(s ? &s->socket : NULL);
+}
+
+int unet_server_socket_release(unet_server_socket *s) {
+  return unet_socket_release(s ? &s->socket : NULL);
+}
+
+int unet_server_socket_fd(const unet_server_socket *s) {
+  return unet_socket_fd(s ? &s->socket : NULL);
+}
+
+void unet_server_socket_free(unet_server_socket *s) {
+  unet_socket_free(s ? &s->socket : NULL);
+}

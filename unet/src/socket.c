@@ -1,0 +1,181 @@
+/* Socket lifecycle: wrapping, creating, connecting, closing, releasing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static int socket_type(bool packet) {
+  return packet ? SOCK_SEQPACKET : SOCK_STREAM;
+}
+
+int unet__socket_create(bool packet) {
+  int fd = socket(AF_UNIX, socket_type(packet) | SOCK_CLOEXEC, 0);
+  return fd < 0 ? -errno : fd;
+}
+
+int unet__socket_init(struct unet_socket *s, int fd) {
+  int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (efd < 0)
+    return -errno;
+  atomic_init(&s->fd, fd);
+  s->efd = efd;
+  atomic_init(&s->gate.state, 0);
+  return 0;
+}
+
+int unet__socket_wrap(int fd, struct unet_socket **ret_socket) {
+  struct unet_socket *s = malloc(sizeof(*s));
+  if (!s)
+    return -ENOMEM;
+  int r = unet__socket_init(s, fd);
+  if (r < 0) {
+    free(s);
+    return r;
+  }
+  *ret_socket = s;
+  return 0;
+}
+
+int unet__socket_adopt(int fd, struct unet_socket **ret_socket) {
+  if (fd < 0)
+    return -EBADF;
+  if (!ret_socket)
+    return -EINVAL;
+  /* F_GETFL validates fd before anything is allocated; O_NONBLOCK is set
+   * last, once nothing else can fail, so a failure leaves fd as it was. */
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0)
+    return -errno;
+  struct unet_socket *s;
+  int r = unet__socket_wrap(fd, &s);
+  if (r < 0)
+    return r;
+  if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+    r = -errno;
+    close(s->efd);
+    free(s);
+    return r;
+  }
+  *ret_socket = s;
+  return 0;
+}
+
+int unet_socket_new(int fd, unet_socket **ret_socket) {
+  return unet__socket_adopt(fd, ret_socket);
+}
+
+int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
+  if (!ret_a || !ret_b)
+    return -EINVAL;
+  int fds[2];
+  if (socketpair(AF_UNIX, socket_type(packet) | SOCK_CLOEXEC, 0, fds) < 0)
+    return -errno;
+  unet_socket *a = NULL, *b = NULL;
+  int r = unet__socket_adopt(fds[0], &a);
+  if (r == 0)
+    r = unet__socket_adopt(fds[1], &b);
+  if (r < 0) {
+    if (a)
+      unet_socket_free(a);
+    else
+      close(fds[0]);
+    close(fds[1]);
+    return r;
+  }
+  *ret_a = a;
+  *ret_b = b;
+  return 0;
+}
+
+int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
+  if (!ret_socket)
+    return -EINVAL;
+  struct sockaddr_un sa;
+  socklen_t len;
+  int r = unet__sockaddr_encode(addr, &sa, &len);
+  if (r < 0)
+    return r;
+  int fd = unet__socket_create(packet);
+  if (fd < 0)
+    return fd;
+  if (connect(fd, (const struct sockaddr *)&sa, len) < 0) {
+    r = -errno;
+    close(fd);
+    return r;
+  }
+  r = unet__socket_adopt(fd, ret_socket);
+  if (r < 0)
+    close(fd);
+  return r;
+}
+
+int unet__socket_enter(struct unet_socket *s) {
+  if (!unet__gate_enter(&s->gate))
+    return -EBADF;
+  int fd = atomic_load_explicit(&s->fd, memory_order_acquire);
+  if (fd < 0) {
+    unet__gate_leave(&s->gate);
+    return -EBADF;
+  }
+  return fd;
+}
+
+int unet__socket_retire(struct unet_socket *s, bool shutdown_first) {
+  int fd = atomic_exchange_explicit(&s->fd, -1, memory_order_acq_rel);
+  if (fd < 0)
+    return -EBADF;
+  if (shutdown_first)
+    shutdown(fd, SHUT_RDWR); /* Cancels pending accepts; errors ignored, as Go. */
+  /* Wake every thread in ppoll; the counter cannot overflow with one write. */
+  uint64_t one = 1;
+  ssize_t ignored = write(s->efd, &one, sizeof(one));
+  (void)ignored;
+  unet__gate_close(&s->gate);
+  close(s->efd);
+  s->efd = -1;
+  return fd;
+}
+
+int unet_socket_close(unet_socket *s) {
+  if (!s)
+    return -EINVAL;
+  int fd = unet__socket_retire(s, true);
+  if (fd < 0)
+    return fd;
+  return close(fd) < 0 ? -errno : 0;
+}
+
+int unet_socket_release(unet_socket *s) {
+  if (!s)
+    return -EINVAL;
+  return unet__socket_retire(s, false);
+}
+
+int unet_socket_fd(const unet_socket *s) {
+  if (!s)
+    return -EINVAL;
+  int fd = atomic_load_explicit(&s->fd, memory_order_acquire);
+  return fd < 0 ? -EBADF : fd;
+}
+
+int unet_socket_shutdown(unet_socket *s) {
+  if (!s)
+    return -EINVAL;
+  int fd = unet__socket_enter(s);
+  if (fd < 0)
+    return fd;
+  int r = shutdown(fd, SHUT_RDWR) < 0 ? -errno : 0;
+  unet__gate_leave(&s->gate);
+  return r;
+}
+
+void unet_socket_free(unet_socket *s) {
+  if (!s)
+    return;
+  unet_socket_close(s);
+  free(s);
+}

@@ -1,0 +1,73 @@
+/* Socket options and names: GetSockOpt, SetSockOpt, GetPeerCred, names. */
+
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name, void *buf,
+                               size_t len) {
+  if (!s || (!buf && len > 0) || len > UINT32_MAX)
+    return -EINVAL;
+  int fd = unet__socket_enter(s);
+  if (fd < 0)
+    return fd;
+  socklen_t optlen = (socklen_t)len;
+  ssize_t r = getsockopt(fd, level, name, buf, &optlen) < 0 ? -errno
+                                                             : (ssize_t)optlen;
+  unet__gate_leave(&s->gate);
+  return r;
+}
+
+int unet_socket_setsockopt(unet_socket *s, int level, int name,
+                           const void *buf, size_t len) {
+  if (!s || (!buf && len > 0) || len > UINT32_MAX)
+    return -EINVAL;
+  int fd = unet__socket_enter(s);
+  if (fd < 0)
+    return fd;
+  int r = setsockopt(fd, level, name, buf, (socklen_t)len) < 0 ? -errno : 0;
+  unet__gate_leave(&s->gate);
+  return r;
+}
+
+int unet_socket_peer_cred(unet_socket *s, struct ucred *ret_cred) {
+  if (!s || !ret_cred)
+    return -EINVAL;
+  struct ucred cred;
+  ssize_t r = unet_socket_getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred,
+                                     sizeof(cred));
+  if (r < 0)
+    return (int)r;
+  *ret_cred = cred;
+  return 0;
+}
+
+typedef int (*name_syscall)(int, struct sockaddr *, socklen_t *);
+
+static ssize_t socket_name(unet_socket *s, name_syscall get, void *buf,
+                           size_t len) {
+  if (!s || (!buf && len > 0))
+    return -EINVAL;
+  int fd = unet__socket_enter(s);
+  if (fd < 0)
+    return fd;
+  struct sockaddr_storage addr;
+  socklen_t addrlen = sizeof(addr);
+  int r = get(fd, (struct sockaddr *)&addr, &addrlen) < 0 ? -errno : 0;
+  unet__gate_leave(&s->gate);
+  if (r < 0)
+    return r;
+  if (addrlen > len)
+    return -ENOBUFS;
+  memcpy(buf, &addr, addrlen);
+  return addrlen;
+}
+
+ssize_t unet_socket_peer_name(unet_socket *s, void *buf, size_t len) {
+  return socket_name(s, getpeername, buf, len);
+}
+
+ssize_t unet_socket_sock_name(unet_socket *s, void *buf, size_t len) {
+  return socket_name(s, getsockname, buf, len);
+}

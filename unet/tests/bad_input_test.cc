@@ -1,0 +1,154 @@
+// Bad input gives a clear negative errno, never a crash, and changes nothing:
+// NULL pointers, negative, closed and non-socket fds, bad names and counts.
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+using unet_testing::MakeSocketPair;
+using unet_testing::UnetTest;
+using unet_testing::UniqueFd;
+
+class BadInputTest : public UnetTest {};
+
+TEST_F(BadInputTest, NullObjectsAreEinval) {
+  char buf[4];
+  struct iovec iov = {buf, sizeof(buf)};
+  EXPECT_EQ(unet_socket_close(nullptr), -EINVAL);
+  EXPECT_EQ(unet_socket_release(nullptr), -EINVAL);
+  EXPECT_EQ(unet_socket_fd(nullptr), -EINVAL);
+  EXPECT_EQ(unet_socket_shutdown(nullptr), -EINVAL);
+  EXPECT_EQ(unet_socket_read(nullptr, buf, 1), -EINVAL);
+  EXPECT_EQ(unet_socket_write(nullptr, buf, 1), -EINVAL);
+  EXPECT_EQ(unet_socket_getsockopt(nullptr, 0, 0, buf, 4), -EINVAL);
+  EXPECT_EQ(unet_socket_setsockopt(nullptr, 0, 0, buf, 4), -EINVAL);
+  EXPECT_EQ(unet_socket_peer_cred(nullptr, nullptr), -EINVAL);
+  EXPECT_EQ(unet_socket_peer_name(nullptr, buf, 4), -EINVAL);
+  EXPECT_EQ(unet_socket_sock_name(nullptr, buf, 4), -EINVAL);
+  EXPECT_EQ(unet_socket_reader_readv(nullptr, &iov, 1), -EINVAL);
+  EXPECT_EQ(unet_socket_writer_writev(nullptr, &iov, 1), -EINVAL);
+  EXPECT_EQ(unet_server_socket_close(nullptr), -EINVAL);
+  EXPECT_EQ(unet_server_socket_release(nullptr), -EINVAL);
+  EXPECT_EQ(unet_server_socket_fd(nullptr), -EINVAL);
+  EXPECT_EQ(unet_server_socket_listen(nullptr), -EINVAL);
+  EXPECT_EQ(unet_server_socket_accept(nullptr, nullptr), -EINVAL);
+  unet_socket_free(nullptr);
+  unet_server_socket_free(nullptr);
+}
+
+TEST_F(BadInputTest, NullOutParametersAreEinval) {
+  unet_socket* s = nullptr;
+  unet_server_socket* server = nullptr;
+  EXPECT_EQ(unet_socketpair(false, nullptr, &s), -EINVAL);
+  EXPECT_EQ(unet_socketpair(false, &s, nullptr), -EINVAL);
+  EXPECT_EQ(unet_connect("@x", false, nullptr), -EINVAL);
+  EXPECT_EQ(unet_bind("@x", false, nullptr), -EINVAL);
+  EXPECT_EQ(unet_bind_and_listen("@x", false, nullptr), -EINVAL);
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+  UniqueFd a(fds[0]), b(fds[1]);
+  EXPECT_EQ(unet_socket_new(a.get(), nullptr), -EINVAL);
+  EXPECT_EQ(unet_server_socket_new(a.get(), nullptr), -EINVAL);
+  // The fd is still the caller's and unchanged (blocking).
+  EXPECT_FALSE(fcntl(a.get(), F_GETFL) & O_NONBLOCK);
+  auto pair = MakeSocketPair(false);
+  EXPECT_EQ(unet_socket_peer_cred(pair.a.get(), nullptr), -EINVAL);
+  EXPECT_EQ(unet_server_socket_accept(
+                reinterpret_cast<unet_server_socket*>(server), &s),
+            -EINVAL);
+}
+
+TEST_F(BadInputTest, NullOrOverlongNamesAreEinval) {
+  unet_socket* s = nullptr;
+  unet_server_socket* server = nullptr;
+  EXPECT_EQ(unet_connect(nullptr, false, &s), -EINVAL);
+  EXPECT_EQ(unet_bind(nullptr, false, &server), -EINVAL);
+  std::string longest(UNET_MAX_NAME, 'a');
+  longest[0] = '@';  // 107 bytes, abstract: accepted.
+  ASSERT_EQ(unet_bind(longest.c_str(), false, &server), 0);
+  unet_server_socket_free(server);
+  server = nullptr;
+  std::string too_long(UNET_MAX_NAME + 1, 'a');
+  too_long[0] = '@';
+  EXPECT_EQ(unet_bind(too_long.c_str(), false, &server), -EINVAL);
+  EXPECT_EQ(unet_connect(too_long.c_str(), false, &s), -EINVAL);
+  EXPECT_EQ(server, nullptr);
+  EXPECT_EQ(s, nullptr);
+}
+
+TEST_F(BadInputTest, NegativeAndClosedFdsAreEbadf) {
+  unet_socket* s = nullptr;
+  unet_server_socket* server = nullptr;
+  EXPECT_EQ(unet_socket_new(-1, &s), -EBADF);
+  EXPECT_EQ(unet_server_socket_new(-5, &server), -EBADF);
+  int fd = dup(0);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  EXPECT_EQ(unet_socket_new(fd, &s), -EBADF);
+  EXPECT_EQ(s, nullptr);
+  EXPECT_EQ(server, nullptr);
+}
+
+TEST_F(BadInputTest, FdThatIsNotASocketFailsAtTheFirstSocketCall) {
+  // As Go's NewSocket, wrapping does not check the fd's kind.
+  int p[2];
+  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+  UniqueFd write_end(p[1]);
+  unet_socket* s = nullptr;
+  ASSERT_EQ(unet_socket_new(p[0], &s), 0);
+  unet_testing::SocketPtr owned(s);
+  char buf[1];
+  EXPECT_EQ(unet_socket_read(s, buf, 1), -ENOTSOCK);
+  struct ucred cred;
+  EXPECT_EQ(unet_socket_peer_cred(s, &cred), -ENOTSOCK);
+}
+
+TEST_F(BadInputTest, BadVectorsAreEinval) {
+  auto pair = MakeSocketPair(true);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), false);
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), false);
+  EXPECT_EQ(unet_socket_reader_readv(&r, nullptr, 1), -EINVAL);
+  EXPECT_EQ(unet_socket_reader_readv(&r, nullptr, -1), -EINVAL);
+  EXPECT_EQ(unet_socket_writer_writev(&w, nullptr, 2), -EINVAL);
+  EXPECT_EQ(unet_socket_read(pair.a.get(), nullptr, 4), -EINVAL);
+  EXPECT_EQ(unet_socket_write(pair.a.get(), nullptr, 4), -EINVAL);
+  unet_socket_reader unbound;
+  unet_socket_reader_init(&unbound, nullptr, false);
+  char buf[1];
+  struct iovec iov = {buf, 1};
+  EXPECT_EQ(unet_socket_reader_readv(&unbound, &iov, 1), -EINVAL);
+}
+
+TEST_F(BadInputTest, PackingAClosedFdFailsOnWriteWithEbadf) {
+  auto pair = MakeSocketPair(false);
+  int fd = dup(0);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), true);
+  ASSERT_EQ(unet_control_message_pack_fds(&w.control, &fd, 1), 0);
+  char byte = 'b';
+  struct iovec iov = {&byte, 1};
+  EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), -EBADF);
+}
+
+TEST_F(BadInputTest, StrerrorNamesEveryCode) {
+  EXPECT_STREQ(unet_strerror(-EBADF), "Bad file descriptor");
+  EXPECT_STREQ(unet_strerror(EBADF), "Bad file descriptor");
+  EXPECT_NE(std::string(unet_strerror(UNET_EOF)).find("end of stream"),
+            std::string::npos);
+  EXPECT_NE(std::string(unet_strerror(UNET_ETRUNC)).find("truncated"),
+            std::string::npos);
+  EXPECT_STREQ(unet_strerror(-99999), "unknown error code");
+  EXPECT_STREQ(unet_strerror(INT32_MIN), "unknown error code");
+}
+
+}  // namespace

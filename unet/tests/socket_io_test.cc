@@ -1,0 +1,191 @@
+// Bytes over connected sockets: Read/Write, ReadVec/WriteVec, EOF,
+// truncation, message boundaries, non-blocking mode (Go's unet_test.go).
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+using unet_testing::KindName;
+using unet_testing::MakeSocketPair;
+using unet_testing::UnetKindTest;
+using unet_testing::UnetTest;
+
+class SocketIoTest : public UnetKindTest {};
+
+TEST_P(SocketIoTest, SendsAndReceives) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "hello", 5), 5);
+  char buf[16] = {};
+  ASSERT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 5);
+  EXPECT_STREQ(buf, "hello");
+}
+
+TEST_P(SocketIoTest, IsSymmetric) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_write(pair.b.get(), "back", 4), 4);
+  char buf[4];
+  ASSERT_EQ(unet_socket_read(pair.a.get(), buf, sizeof(buf)), 4);
+  EXPECT_EQ(std::string(buf, 4), "back");
+}
+
+TEST_P(SocketIoTest, ReadsEofAfterPeerCloses) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_close(pair.a.get()), 0);
+  char buf[8];
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), UNET_EOF);
+}
+
+TEST_P(SocketIoTest, ReadsEofAfterShutdown) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_shutdown(pair.a.get()), 0);
+  char buf[8];
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), UNET_EOF);
+  EXPECT_EQ(unet_socket_read(pair.a.get(), buf, sizeof(buf)), UNET_EOF);
+}
+
+TEST_P(SocketIoTest, WriteToGonePeerIsEpipeWithoutSigpipe) {
+  // With SIGPIPE at its default action this process would die.
+  ASSERT_EQ(signal(SIGPIPE, SIG_DFL), SIG_DFL);
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_close(pair.b.get()), 0);
+  EXPECT_EQ(unet_socket_write(pair.a.get(), "x", 1), -EPIPE);
+}
+
+TEST_P(SocketIoTest, ReadsAndWritesVectors) {
+  auto pair = MakeSocketPair(packet());
+  char one[] = "ab", two[] = "", three[] = "cdef";
+  struct iovec out[] = {{one, 2}, {two, 0}, {three, 4}};
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), true);
+  ASSERT_EQ(unet_socket_writer_writev(&w, out, 3), 6);
+
+  char x[1], y[3], z[8];
+  struct iovec in[] = {{x, 1}, {y, 3}, {z, 8}};
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), true);
+  ASSERT_EQ(unet_socket_reader_readv(&r, in, 3), 6);
+  EXPECT_EQ(std::string(x, 1) + std::string(y, 3) + std::string(z, 2),
+            "abcdef");
+}
+
+TEST_P(SocketIoTest, NonBlockingReadWithNothingIsEagain) {
+  auto pair = MakeSocketPair(packet());
+  char buf[4];
+  struct iovec iov = {buf, sizeof(buf)};
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), false);
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EAGAIN);
+}
+
+TEST_P(SocketIoTest, NonBlockingWriteFillsThenEagain) {
+  auto pair = MakeSocketPair(packet());
+  std::vector<char> chunk(4096, 'z');
+  struct iovec iov = {chunk.data(), chunk.size()};
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), false);
+  ssize_t n = 0;
+  int writes = 0;
+  while ((n = unet_socket_writer_writev(&w, &iov, 1)) > 0) writes++;
+  EXPECT_EQ(n, -EAGAIN);
+  EXPECT_GT(writes, 0);
+}
+
+TEST_P(SocketIoTest, BlockedWriteResumesWhenPeerReads) {
+  auto pair = MakeSocketPair(packet());
+  std::vector<char> chunk(4096, 'z');
+  struct iovec iov = {chunk.data(), chunk.size()};
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), false);
+  while (unet_socket_writer_writev(&w, &iov, 1) > 0) {
+  }
+  std::thread drain([&] {
+    std::vector<char> buf(65536);
+    for (;;) {
+      ssize_t n = unet_socket_read(pair.b.get(), buf.data(), buf.size());
+      if (n <= 0) break;
+    }
+  });
+  w.blocking = true;
+  EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), 4096);
+  ASSERT_EQ(unet_socket_shutdown(pair.a.get()), 0);
+  drain.join();
+}
+
+TEST_P(SocketIoTest, ReleasedSocketAnswersEbadf) {
+  auto pair = MakeSocketPair(packet());
+  int fd = unet_socket_release(pair.a.get());
+  ASSERT_GE(fd, 0);
+  unet_testing::UniqueFd owned(fd);
+  EXPECT_EQ(unet_socket_fd(pair.a.get()), -EBADF);
+  EXPECT_EQ(unet_socket_release(pair.a.get()), -EBADF);
+  EXPECT_EQ(unet_socket_close(pair.a.get()), -EBADF);
+  char buf[1];
+  EXPECT_EQ(unet_socket_read(pair.a.get(), buf, 1), -EBADF);
+  EXPECT_EQ(unet_socket_write(pair.a.get(), buf, 1), -EBADF);
+  // The released fd is non-blocking and still connected.
+  EXPECT_EQ(send(fd, "k", 1, 0), 1);
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, 1), 1);
+}
+
+TEST_P(SocketIoTest, SecondCloseIsEbadf) {
+  auto pair = MakeSocketPair(packet());
+  EXPECT_GE(unet_socket_fd(pair.a.get()), 0);
+  EXPECT_EQ(unet_socket_close(pair.a.get()), 0);
+  EXPECT_EQ(unet_socket_close(pair.a.get()), -EBADF);
+  EXPECT_EQ(unet_socket_fd(pair.a.get()), -EBADF);
+  EXPECT_EQ(unet_socket_shutdown(pair.a.get()), -EBADF);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, SocketIoTest, ::testing::Bool(), KindName);
+
+class SeqPacketTest : public UnetTest {};
+
+TEST_F(SeqPacketTest, KeepsMessageBoundaries) {
+  auto pair = MakeSocketPair(true);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "one", 3), 3);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "three", 5), 5);
+  char buf[16];
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 3);
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 5);
+}
+
+TEST_F(SeqPacketTest, LongMessageIsTruncatedKeepingItsStart) {
+  auto pair = MakeSocketPair(true);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "abcdefgh", 8), 8);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "next", 4), 4);
+  char head[2], tail[1];
+  struct iovec iov[] = {{head, 2}, {tail, 1}};
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), true);
+  EXPECT_EQ(unet_socket_reader_readv(&r, iov, 2), UNET_ETRUNC);
+  EXPECT_TRUE(r.msg_flags & MSG_TRUNC);
+  EXPECT_EQ(std::string(head, 2) + tail[0], "abc");
+  // The rest of that message is gone; the next one is whole.
+  char buf[8];
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 4);
+}
+
+TEST_F(SeqPacketTest, EmptyMessageReadsAsEof) {
+  auto pair = MakeSocketPair(true);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "", 0), 0);
+  char buf[4];
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), UNET_EOF);
+}
+
+TEST(StreamTest, IgnoresTruncation) {
+  auto pair = MakeSocketPair(false);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "abcdef", 6), 6);
+  char buf[4];
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 4);
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 2);
+}
+
+}  // namespace
