@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Compiles one Go main or test package offline, as a Bazel action.
+#
+#   go_compile.sh build|test OUTPUT GO GOROOT GOCODE IMPORTPATH [IMPORTPATH=FILE...]
+#
+# Lays the given sources out as a private GOPATH (one directory per import
+# path) in front of Debian's /usr/share/gocode, then runs `go build` or
+# `go test -c` in GOPATH mode, with GOCACHE and HOME in the action's own
+# temporary directory and every network route off.
+set -euo pipefail
+
+mode=$1 output=$2 go=$3 goroot=$4 gocode=$5 package=$6
+shift 6
+
+execroot=$PWD
+work=$(mktemp -d "${TMPDIR:-/tmp}/go_compile.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+for mapping in "$@"; do
+  importpath=${mapping%%=*}
+  file=${mapping#*=}
+  mkdir -p "$work/gopath/src/$importpath"
+  ln -s "$execroot/$file" "$work/gopath/src/$importpath/"
+done
+
+export GOROOT="$execroot/$goroot"
+export GOPATH="$work/gopath:$execroot/$gocode"
+export GO111MODULE=off GOFLAGS= GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0
+export GOCACHE="$work/cache" HOME="$work"
+
+cd "$work/gopath/src/$package"
+case "$mode" in
+  build) "$execroot/$go" build -trimpath -o "$execroot/$output" . ;;
+  test) "$execroot/$go" test -c -trimpath -o "$execroot/$output" . ;;
+  *) echo "go_compile.sh: unknown mode $mode" >&2; exit 2 ;;
+esac

@@ -1,0 +1,71 @@
+"""debian_go_sdk: the Go toolchain and Go sources that Debian installed.
+
+rules_go cannot be fetched offline, so this repository rule finds Debian's Go
+SDK (`go env GOROOT`, package golang-go) and Debian's Go sources
+(/usr/share/gocode, e.g. golang-gvisor-gvisor-dev) and exposes them as
+targets, so Go actions declare them as inputs:
+
+  @debian_go//:go        the go command
+  @debian_go//:goroot    the SDK's files
+  @debian_go//:gocode    the sources under /usr/share/gocode/src
+"""
+
+_BUILD = """
+package(default_visibility = ["//visibility:public"])
+
+exports_files(["goroot/bin/go"])
+
+filegroup(
+    name = "go",
+    srcs = ["goroot/bin/go"],
+)
+
+filegroup(
+    name = "goroot",
+    srcs = glob(
+        [
+            "goroot/bin/**",
+            "goroot/pkg/**",
+            "goroot/src/**",
+        ],
+        exclude = ["goroot/**/testdata/**"],
+    ),
+)
+
+filegroup(
+    name = "gocode",
+    srcs = glob(
+        ["gocode/src/**"],
+        exclude = ["gocode/**/testdata/**"],
+    ),
+)
+"""
+
+def _debian_go_sdk_impl(ctx):
+    go = ctx.which("go")
+    if not go:
+        fail("debian_go_sdk: no `go` on PATH: install Debian's golang-go " +
+             "(tools/bazel does it for you)")
+    result = ctx.execute([go, "env", "GOROOT"])
+    if result.return_code != 0:
+        fail("debian_go_sdk: `go env GOROOT` failed: " + result.stderr)
+    goroot = result.stdout.strip()
+    gocode = ctx.attr.gocode
+    if not ctx.path(gocode + "/src/" + ctx.attr.required_package).exists:
+        fail("debian_go_sdk: %s/src/%s is missing: install Debian's %s" %
+             (gocode, ctx.attr.required_package, ctx.attr.required_debian_package))
+    ctx.symlink(goroot, "goroot")
+    ctx.symlink(gocode, "gocode")
+    ctx.file("BUILD.bazel", _BUILD)
+    ctx.file("WORKSPACE", "workspace(name = \"%s\")\n" % ctx.name)
+
+debian_go_sdk = repository_rule(
+    implementation = _debian_go_sdk_impl,
+    attrs = {
+        "gocode": attr.string(default = "/usr/share/gocode"),
+        "required_package": attr.string(default = "gvisor.dev/gvisor/pkg/unet"),
+        "required_debian_package": attr.string(default = "golang-gvisor-gvisor-dev"),
+    },
+    environ = ["PATH"],
+    local = True,
+)
