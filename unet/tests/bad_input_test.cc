@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "testing/unet_fixture.h"
 
@@ -93,6 +96,32 @@ TEST_F(BadInputTest, NegativeAndClosedFdsAreEbadf) {
   EXPECT_EQ(unet_socket_new(fd, &s), -EBADF);
   EXPECT_EQ(s, nullptr);
   EXPECT_EQ(server, nullptr);
+}
+
+TEST_F(BadInputTest, FailedWrapLeavesTheFdWithTheCaller) {
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+  UniqueFd a(fds[0]), b(fds[1]);
+  // No free fd number below the limit: the eventfd2 fails with EMFILE.
+  struct rlimit old;
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+  struct rlimit tight = old;
+  tight.rlim_cur = static_cast<rlim_t>(std::max(a.get(), b.get()) + 1);
+  std::vector<UniqueFd> fillers;
+  for (;;) {
+    UniqueFd filler(dup(0));
+    ASSERT_GE(filler.get(), 0);
+    if (filler.get() >= static_cast<int>(tight.rlim_cur)) break;
+    fillers.push_back(std::move(filler));
+  }
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+  unet_socket* s = nullptr;
+  int r = unet_socket_new(a.get(), &s);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
+  EXPECT_EQ(r, -EMFILE);
+  EXPECT_EQ(s, nullptr);
+  EXPECT_GE(fcntl(a.get(), F_GETFD), 0);              // Still open, ours.
+  EXPECT_FALSE(fcntl(a.get(), F_GETFL) & O_NONBLOCK);  // And unchanged.
 }
 
 TEST_F(BadInputTest, FdThatIsNotASocketFailsAtTheFirstSocketCall) {

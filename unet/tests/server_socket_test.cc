@@ -195,6 +195,17 @@ TEST_P(ServerSocketTest, EverythingCreatedIsCloseOnExec) {
     EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC) << fd;
     EXPECT_TRUE(fcntl(fd, F_GETFL) & O_NONBLOCK) << fd;
   }
+  // The three eventfds too (this test opens no other).
+  int eventfds = 0;
+  for (int fd = 0; fd < 1024; fd++) {
+    char link[64] = {};
+    std::string path = "/proc/self/fd/" + std::to_string(fd);
+    if (readlink(path.c_str(), link, sizeof(link) - 1) < 0) continue;
+    if (std::string(link) != "anon_inode:[eventfd]") continue;
+    eventfds++;
+    EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC) << fd;
+  }
+  EXPECT_EQ(eventfds, 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, ServerSocketTest, ::testing::Bool(),

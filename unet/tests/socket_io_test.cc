@@ -180,7 +180,9 @@ TEST_F(SeqPacketTest, EmptyMessageReadsAsEof) {
   EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), UNET_EOF);
 }
 
-TEST(StreamTest, IgnoresTruncation) {
+class StreamTest : public UnetTest {};
+
+TEST_F(StreamTest, IgnoresTruncation) {
   auto pair = MakeSocketPair(false);
   ASSERT_EQ(unet_socket_write(pair.a.get(), "abcdef", 6), 6);
   char buf[4];
