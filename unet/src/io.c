@@ -31,6 +31,8 @@ static bool valid_iov(const struct iovec *iov, int iovcnt) {
 
 void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s,
                              bool blocking) {
+  if (!r)
+    return;
   r->socket = s;
   r->blocking = blocking;
   r->msg_flags = 0;
@@ -39,6 +41,8 @@ void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s,
 
 void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s,
                              bool blocking) {
+  if (!w)
+    return;
   w->socket = s;
   w->blocking = blocking;
   w->control.len = 0;

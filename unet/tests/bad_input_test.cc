@@ -2,6 +2,7 @@
 // NULL pointers, negative, closed and non-socket fds, bad names and counts.
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/socket.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -43,6 +44,8 @@ TEST_F(BadInputTest, NullObjectsAreEinval) {
   EXPECT_EQ(unet_server_socket_accept(nullptr, nullptr), -EINVAL);
   unet_socket_free(nullptr);
   unet_server_socket_free(nullptr);
+  unet_socket_reader_init(nullptr, nullptr, true);
+  unet_socket_writer_init(nullptr, nullptr, true);
 }
 
 TEST_F(BadInputTest, NullOutParametersAreEinval) {
@@ -167,6 +170,99 @@ TEST_F(BadInputTest, PackingAClosedFdFailsOnWriteWithEbadf) {
   char byte = 'b';
   struct iovec iov = {&byte, 1};
   EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), -EBADF);
+}
+
+// Every function that takes a socket, on a closed and on a released one.
+class GoneSocketTest : public UnetTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  bool released() const { return GetParam(); }
+};
+
+TEST_P(GoneSocketTest, EverySocketFunctionAnswersEbadf) {
+  auto pair = MakeSocketPair(true);
+  unet_socket* s = pair.a.get();
+  UniqueFd released_fd;
+  if (released())
+    released_fd.reset(unet_socket_release(s));
+  else
+    ASSERT_EQ(unet_socket_close(s), 0);
+
+  char buf[8] = {};
+  struct iovec iov = {buf, sizeof(buf)};
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, s, true);
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, s, true);
+  struct ucred cred;
+  EXPECT_EQ(unet_socket_close(s), -EBADF);
+  EXPECT_EQ(unet_socket_release(s), -EBADF);
+  EXPECT_EQ(unet_socket_fd(s), -EBADF);
+  EXPECT_EQ(unet_socket_shutdown(s), -EBADF);
+  EXPECT_EQ(unet_socket_getsockopt(s, SOL_SOCKET, SO_TYPE, buf, 4), -EBADF);
+  EXPECT_EQ(unet_socket_setsockopt(s, SOL_SOCKET, SO_SNDBUF, buf, 4), -EBADF);
+  EXPECT_EQ(unet_socket_peer_cred(s, &cred), -EBADF);
+  EXPECT_EQ(unet_socket_peer_name(s, buf, sizeof(buf)), -EBADF);
+  EXPECT_EQ(unet_socket_sock_name(s, buf, sizeof(buf)), -EBADF);
+  EXPECT_EQ(unet_socket_read(s, buf, sizeof(buf)), -EBADF);
+  EXPECT_EQ(unet_socket_write(s, buf, sizeof(buf)), -EBADF);
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EBADF);
+  EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), -EBADF);
+}
+
+TEST_P(GoneSocketTest, EveryServerFunctionAnswersEbadf) {
+  unet_server_socket* raw = nullptr;
+  ASSERT_EQ(unet_bind("", false, &raw), 0);
+  unet_testing::ServerSocketPtr server(raw);
+  UniqueFd released_fd;
+  if (released())
+    released_fd.reset(unet_server_socket_release(server.get()));
+  else
+    ASSERT_EQ(unet_server_socket_close(server.get()), 0);
+  unet_socket* s = nullptr;
+  EXPECT_EQ(unet_server_socket_listen(server.get()), -EBADF);
+  EXPECT_EQ(unet_server_socket_accept(server.get(), &s), -EBADF);
+  EXPECT_EQ(unet_server_socket_close(server.get()), -EBADF);
+  EXPECT_EQ(unet_server_socket_release(server.get()), -EBADF);
+  EXPECT_EQ(unet_server_socket_fd(server.get()), -EBADF);
+  EXPECT_EQ(s, nullptr);
+}
+
+INSTANTIATE_TEST_SUITE_P(ClosedOrReleased, GoneSocketTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return std::string(info.param ? "Released" : "Closed");
+                         });
+
+TEST_F(BadInputTest, HugeCountsAreRefused) {
+  auto pair = MakeSocketPair(true);
+  unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
+  int fds[UNET_MAX_FDS + 1] = {};
+  EXPECT_EQ(unet_control_message_enable_fds(&c, INT32_MAX), -EINVAL);
+  EXPECT_EQ(unet_control_message_pack_fds(&c, fds, INT32_MAX), -EINVAL);
+  EXPECT_EQ(unet_control_message_pack_fds(&c, fds, UNET_MAX_FDS + 1), -EINVAL);  // 254 fds.
+  EXPECT_EQ(c.len, 0u);
+  char buf[4];
+  struct iovec iov[1] = {{buf, sizeof(buf)}};
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), false);
+  // More vectors than the kernel allows: its answer, before it reads them.
+  EXPECT_EQ(unet_socket_reader_readv(&r, iov, IOV_MAX + 1), -EMSGSIZE);
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), false);
+  EXPECT_EQ(unet_socket_writer_writev(&w, iov, IOV_MAX + 1), -EMSGSIZE);
+  EXPECT_EQ(unet_socket_getsockopt(pair.a.get(), SOL_SOCKET, SO_TYPE, buf,
+                                   static_cast<size_t>(UINT32_MAX) + 1),
+            -EINVAL);
+  EXPECT_EQ(unet_socket_setsockopt(pair.a.get(), SOL_SOCKET, SO_SNDBUF, buf,
+                                   static_cast<size_t>(UINT32_MAX) + 1),
+            -EINVAL);
+}
+
+TEST_F(BadInputTest, EmptyNameConnectsNowhereButAutobinds) {
+  unet_socket* s = nullptr;
+  EXPECT_EQ(unet_connect("", true, &s), -EINVAL);  // The kernel's answer, as Go.
+  unet_server_socket* server = nullptr;
+  ASSERT_EQ(unet_bind("", true, &server), 0);
+  unet_server_socket_free(server);
 }
 
 TEST_F(BadInputTest, StrerrorNamesEveryCode) {

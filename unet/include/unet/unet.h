@@ -37,6 +37,11 @@
  *   Release (as Go's FD()). Readers, writers and control messages are not
  *   thread-safe: one per thread.
  *
+ * fork
+ *   A forked child shares each socket's eventfd with its parent, so Close or
+ *   Release in one process would wake the other's blocked calls. A child that
+ *   keeps using a socket wraps it anew: unet_socket_new(dup(unet_socket_fd(s))).
+ *
  * Close-on-exec
  *   Every socket, eventfd and accepted fd the library creates is
  *   close-on-exec (Go sets it only on SocketPair). Fds passed in by the caller
@@ -216,6 +221,9 @@ UNET_API int unet_connect(const char *addr, bool packet,
  * Closes the socket: marks it closed (later calls answer -EBADF),
  * shutdown(SHUT_RDWR), wakes blocked threads through the eventfd, waits until
  * they have left, closes the eventfd, then closes the fd, in Go's order.
+ * The shutdown ends the connection for every process sharing it (after fork
+ * or fd passing), as in Go; use unet_socket_release() and close(2) to let go
+ * of this process's fd only.
  * Threads blocked in a read or write of this socket return -EBADF, or UNET_EOF
  * (read) / -EPIPE (write) when the shutdown reaches them before the wake-up;
  * Go behaves the same. Does not free s.
@@ -320,13 +328,13 @@ typedef struct unet_socket_writer {
   unet_control_message control; /* pack fds here before writing */
 } unet_socket_writer;
 
-/* Initialises *r for s with an empty control message. Costs nothing.
- * Mirrors Socket.Reader. */
+/* Initialises *r for s with an empty control message (a NULL r is ignored;
+ * a NULL s makes readv answer -EINVAL). Costs nothing. Mirrors Socket.Reader. */
 UNET_API void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s,
                                       bool blocking);
 
-/* Initialises *w for s with an empty control message. Costs nothing.
- * Mirrors Socket.Writer. */
+/* Initialises *w for s with an empty control message (a NULL w is ignored;
+ * a NULL s makes writev answer -EINVAL). Costs nothing. Mirrors Socket.Writer. */
 UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s,
                                       bool blocking);
 
