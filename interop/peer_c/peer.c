@@ -2,6 +2,7 @@
  * socket made with libunet, exactly as the Go peer (../peer_go) does with
  * gVisor's unet. One command per stdin line, one reply per stdout line. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +138,8 @@ static void cmd_readv(struct peer *p, char **w) {
   free(all);
 }
 
-static void cmd_sendfds(struct peer *p, char **w) {
+/* sendfds, and sendcred (beyond Go: credentials next to the fds). */
+static void cmd_sendfds(struct peer *p, char **w, bool credentials) {
   int count = atoi(w[1]);
   int fds[UNET_MAX_FDS];
   if (count < 0 || count > UNET_MAX_FDS) {
@@ -157,6 +159,8 @@ static void cmd_sendfds(struct peer *p, char **w) {
   unet_socket_writer writer;
   unet_socket_writer_init(&writer, p->conn, true);
   unet_control_message_pack_fds(&writer.control, fds, count);
+  if (credentials)
+    unet_control_message_pack_credentials(&writer.control, NULL);
   struct iovec iov = {.iov_base = "F", .iov_len = 1};
   ssize_t n = unet_socket_writer_writev(&writer, &iov, 1);
   for (int i = 0; i < count; i++)
@@ -192,6 +196,75 @@ static void cmd_recvfds(struct peer *p, char **w) {
   peer_check_fds(fds, count, stdout);
   for (int i = 0; i < count; i++)
     close(fds[i]);
+}
+
+/* Reads one byte with room for `enable` fds and credentials; reports the
+ * credentials, the fds' count and whether they are close-on-exec. */
+static void cmd_recvcred(struct peer *p, char **w) {
+  unet_socket_reader reader;
+  unet_socket_reader_init(&reader, p->conn, true);
+  unet_control_message_enable_fds(&reader.control, atoi(w[1]));
+  unet_control_message_enable_credentials(&reader.control);
+  char byte;
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  ssize_t n = unet_socket_reader_readv(&reader, &iov, 1);
+  struct ucred cred = {0, 0, 0};
+  int fds[UNET_MAX_FDS + 1];
+  int count = n < 0 ? (int)n : unet_control_message_credentials(&reader.control, &cred);
+  if (count == 0)
+    count = unet_control_message_take_fds(&reader.control, fds, UNET_MAX_FDS + 1);
+  if (count < 0) {
+    unet_control_message_close_fds(&reader.control);
+    err_reply(count);
+    return;
+  }
+  int cloexec = 0;
+  for (int i = 0; i < count; i++) {
+    cloexec += (fcntl(fds[i], F_GETFD) & FD_CLOEXEC) != 0;
+    close(fds[i]);
+  }
+  printf("ok %zd %d %u %u %d cloexec=%d", n, cred.pid, cred.uid, cred.gid, count, cloexec);
+}
+
+/* The pid behind the peer's pidfd (SO_PEERPIDFD). */
+static void cmd_peerpidfd(struct peer *p) {
+  int pidfd = unet_socket_peer_pidfd(p->conn);
+  if (pidfd < 0) {
+    err_reply(pidfd);
+    return;
+  }
+  printf("ok %d", peer_pid_of_pidfd(pidfd));
+  close(pidfd);
+}
+
+/* The pid behind the pidfd that comes with the next message (SCM_PIDFD). */
+static void cmd_recvpidfd(struct peer *p) {
+  unet_socket_reader reader;
+  unet_socket_reader_init(&reader, p->conn, true);
+  unet_control_message_enable_fds(&reader.control, 0);
+  unet_control_message_enable_pidfd(&reader.control);
+  char byte;
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  ssize_t n = unet_socket_reader_readv(&reader, &iov, 1);
+  int pidfd = n < 0 ? (int)n : unet_control_message_take_pidfd(&reader.control);
+  unet_control_message_close_fds(&reader.control);
+  if (pidfd < 0) {
+    err_reply(pidfd);
+    return;
+  }
+  printf("ok %d", peer_pid_of_pidfd(pidfd));
+  close(pidfd);
+}
+
+/* A read that gives up after MS milliseconds. */
+static void cmd_readtimeout(struct peer *p, char **w) {
+  unet_socket_reader reader;
+  unet_socket_reader_init(&reader, p->conn, true);
+  reader.timeout_ns = (int64_t)atoi(w[1]) * 1000000;
+  char byte;
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  ssize_t n = unet_socket_reader_readv(&reader, &iov, 1);
+  n < 0 ? err_reply(n) : (void)printf("ok %zd", n);
 }
 
 static void cmd_names(struct peer *p) {
@@ -241,6 +314,10 @@ static bool run(struct peer *p, char **w, int n) {
       {"close", 1, true},     {"peercred", 1, true}, {"names", 1, true},
       {"writeloop", 1, true}, {"readloop", 1, true}, {"fdcount", 1, false},
       {"pid", 1, false},      {"exit", 1, false},
+      /* Beyond Go: the C peer only. */
+      {"sendcred", 2, true},  {"recvcred", 2, true}, {"peerpidfd", 1, true},
+      {"recvpidfd", 1, true}, {"readtimeout", 2, true}, {"passcred", 1, true},
+      {"passpidfd", 1, true},
   };
   size_t i = 0;
   while (i < sizeof(commands) / sizeof(commands[0]) && strcmp(w[0], commands[i].name))
@@ -273,8 +350,8 @@ static bool run(struct peer *p, char **w, int n) {
     cmd_read(p, w);
   } else if (!strcmp(w[0], "readv")) {
     cmd_readv(p, w);
-  } else if (!strcmp(w[0], "sendfds")) {
-    cmd_sendfds(p, w);
+  } else if (!strcmp(w[0], "sendfds") || !strcmp(w[0], "sendcred")) {
+    cmd_sendfds(p, w, !strcmp(w[0], "sendcred"));
   } else if (!strcmp(w[0], "recvfds")) {
     cmd_recvfds(p, w);
   } else if (!strcmp(w[0], "shutdown")) {
@@ -293,6 +370,18 @@ static bool run(struct peer *p, char **w, int n) {
     printf("ok %d", peer_count_fds() - p->baseline);
   } else if (!strcmp(w[0], "pid")) {
     printf("ok %d", getpid());
+  } else if (!strcmp(w[0], "recvcred")) {
+    cmd_recvcred(p, w);
+  } else if (!strcmp(w[0], "peerpidfd")) {
+    cmd_peerpidfd(p);
+  } else if (!strcmp(w[0], "recvpidfd")) {
+    cmd_recvpidfd(p);
+  } else if (!strcmp(w[0], "passcred")) {
+    reply_status(unet_socket_pass_credentials(p->conn, true));
+  } else if (!strcmp(w[0], "passpidfd")) {
+    reply_status(unet_socket_pass_pidfd(p->conn, true));
+  } else if (!strcmp(w[0], "readtimeout")) {
+    cmd_readtimeout(p, w);
   }
   putchar('\n');
   fflush(stdout);

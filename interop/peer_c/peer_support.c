@@ -146,3 +146,17 @@ int peer_count_fds(void) {
   closedir(dir);
   return count - 1;
 }
+
+int peer_pid_of_pidfd(int pidfd) {
+  char path[64], line[128];
+  snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+  FILE *info = fopen(path, "r");
+  if (!info)
+    return -1;
+  int pid = -1;
+  while (fgets(line, sizeof(line), info))
+    if (sscanf(line, "Pid: %d", &pid) == 1)
+      break;
+  fclose(info);
+  return pid;
+}

@@ -35,6 +35,9 @@ void peer_check_fds(const int *fds, int count, FILE *out);
 /* Parses "3,1,4" into sizes; returns how many, or -1. */
 int peer_parse_sizes(const char *s, size_t *sizes, int max);
 
+/* The pid a pidfd refers to (from /proc/self/fdinfo), or -1. */
+int peer_pid_of_pidfd(int pidfd);
+
 /* Open fds of this process. */
 int peer_count_fds(void);
 

@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "linux_compat.h"
 
-_Static_assert(CMSG_SPACE(UNET_MAX_FDS * sizeof(int)) == UNET_CONTROL_CAPACITY,
-               "UNET_CONTROL_CAPACITY must be CMSG_SPACE(SCM_MAX_FD fds)");
+_Static_assert(CMSG_SPACE(UNET_MAX_FDS * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred)) +
+                       CMSG_SPACE(sizeof(int)) ==
+                   UNET_CONTROL_CAPACITY,
+               "UNET_CONTROL_CAPACITY: SCM_MAX_FD fds, credentials and a pidfd");
 _Static_assert(_Alignof(struct cmsghdr) == _Alignof(size_t),
                "control data is aligned as size_t");
 
@@ -45,6 +48,11 @@ static bool is_rights(const struct cmsg_view *v) {
   return v->level == SOL_SOCKET && v->type == SCM_RIGHTS;
 }
 
+/* An fd this process received and owns: SCM_RIGHTS slots and the pidfd. */
+static bool holds_fds(const struct cmsg_view *v) {
+  return is_rights(v) || (v->level == SOL_SOCKET && v->type == SCM_PIDFD);
+}
+
 /* The fd in slot i of a rights message; trailing bytes short of an int are
  * ignored (Go would read past them). */
 static int fd_at(const unet_control_message *c, const struct cmsg_view *v,
@@ -74,8 +82,10 @@ int unet_control_message_enable_fds(unet_control_message *c, int count) {
   return 0;
 }
 
-int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
-                                     size_t max_fds) {
+/* extract_fds and take_fds: others_ok skips messages of other kinds
+ * instead of failing on them (Go's ExtractFDs fails). */
+static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds,
+                       bool others_ok) {
   if (!c || (!ret_fds && max_fds > 0))
     return -EINVAL;
   /* First pass: validate everything and count, so failure extracts nothing. */
@@ -83,8 +93,11 @@ int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
   struct cmsg_view v;
   int r;
   while ((r = next_cmsg(c, &offset, &v)) > 0) {
-    if (!is_rights(&v))
+    if (!is_rights(&v)) {
+      if (others_ok)
+        continue;
       return -EINVAL;
+    }
     for (size_t i = 0; i < v.data_len / sizeof(int); i++)
       count += fd_at(c, &v, i) >= 0;
   }
@@ -96,6 +109,8 @@ int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
   size_t n = 0;
   offset = 0;
   while (next_cmsg(c, &offset, &v) > 0) {
+    if (!is_rights(&v))
+      continue;
     for (size_t i = 0; i < v.data_len / sizeof(int); i++) {
       int fd = fd_at(c, &v, i);
       if (fd < 0)
@@ -107,13 +122,23 @@ int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
   return (int)n;
 }
 
+int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
+                                     size_t max_fds) {
+  return collect_fds(c, ret_fds, max_fds, false);
+}
+
+int unet_control_message_take_fds(unet_control_message *c, int *ret_fds,
+                                  size_t max_fds) {
+  return collect_fds(c, ret_fds, max_fds, true);
+}
+
 void unet_control_message_close_fds(unet_control_message *c) {
   if (!c)
     return;
   size_t offset = 0;
   struct cmsg_view v;
   while (next_cmsg(c, &offset, &v) > 0) {
-    if (!is_rights(&v))
+    if (!holds_fds(&v))
       continue;
     for (size_t i = 0; i < v.data_len / sizeof(int); i++) {
       int fd = fd_at(c, &v, i);
@@ -147,4 +172,78 @@ int unet_control_message_pack_fds(unet_control_message *c, const int *fds,
 void unet_control_message_unpack_fds(unet_control_message *c) {
   if (c)
     c->len = 0;
+}
+
+/* Adds room for one message of data_len bytes to what is enabled. */
+static int enable_more(unet_control_message *c, size_t data_len) {
+  if (!c || c->len + CMSG_SPACE(data_len) > sizeof(c->data.bytes))
+    return -EINVAL;
+  memset(c->data.bytes + c->len, 0, CMSG_SPACE(data_len));
+  c->len += CMSG_SPACE(data_len);
+  return 0;
+}
+
+int unet_control_message_enable_credentials(unet_control_message *c) {
+  return enable_more(c, sizeof(struct ucred));
+}
+
+int unet_control_message_enable_pidfd(unet_control_message *c) {
+  return enable_more(c, sizeof(int));
+}
+
+int unet_control_message_pack_credentials(unet_control_message *c,
+                                          const struct ucred *cred) {
+  if (!c || c->len + CMSG_SPACE(sizeof(struct ucred)) > sizeof(c->data.bytes))
+    return -EINVAL;
+  struct ucred own = {.pid = getpid(), .uid = getuid(), .gid = getgid()};
+  struct cmsghdr h = {
+      .cmsg_len = CMSG_LEN(sizeof(struct ucred)),
+      .cmsg_level = SOL_SOCKET,
+      .cmsg_type = SCM_CREDENTIALS,
+  };
+  unsigned char *at = c->data.bytes + c->len;
+  memset(at, 0, CMSG_SPACE(sizeof(struct ucred)));
+  memcpy(at, &h, sizeof(h));
+  memcpy(at + CMSG_LEN(0), cred ? cred : &own, sizeof(struct ucred));
+  c->len += CMSG_SPACE(sizeof(struct ucred));
+  return 0;
+}
+
+/* Finds the first message of the given type; returns 1, 0 if none, or
+ * -EINVAL for malformed data. */
+static int find(const unet_control_message *c, int type, size_t data_len,
+                struct cmsg_view *ret_view) {
+  size_t offset = 0;
+  int r;
+  while ((r = next_cmsg(c, &offset, ret_view)) > 0)
+    if (ret_view->level == SOL_SOCKET && ret_view->type == type &&
+        ret_view->data_len >= data_len)
+      return 1;
+  return r;
+}
+
+int unet_control_message_credentials(const unet_control_message *c,
+                                     struct ucred *ret_cred) {
+  if (!c || !ret_cred)
+    return -EINVAL;
+  struct cmsg_view v;
+  int r = find(c, SCM_CREDENTIALS, sizeof(struct ucred), &v);
+  if (r <= 0)
+    return r < 0 ? r : -ENOENT;
+  memcpy(ret_cred, c->data.bytes + v.data_offset, sizeof(*ret_cred));
+  return 0;
+}
+
+int unet_control_message_take_pidfd(unet_control_message *c) {
+  if (!c)
+    return -EINVAL;
+  struct cmsg_view v;
+  int r = find(c, SCM_PIDFD, sizeof(int), &v);
+  if (r <= 0)
+    return r < 0 ? r : -ENOENT;
+  int fd = fd_at(c, &v, 0);
+  if (fd < 0)
+    return -ENOENT;
+  clear_fd_at(c, &v, 0);
+  return fd;
 }

@@ -4,6 +4,8 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -39,9 +41,19 @@ int unet__socket_adopt(int fd, struct unet_socket **ret_socket);
  * caller must unet__gate_leave(&s->gate). */
 int unet__socket_enter(struct unet_socket *s);
 
-/* Blocks until fd is readable (or writable) or s is closing. Returns 0, or
- * -EBADF when closing, or the ppoll errno. Caller is inside the gate. */
-int unet__socket_wait(struct unet_socket *s, int fd, bool write);
+/* The optional time limit of one blocking call: started by its first wait,
+ * so a call that never waits never reads the clock. */
+struct unet__deadline {
+  int64_t timeout_ns; /* 0: no limit */
+  bool started;
+  struct timespec at; /* CLOCK_MONOTONIC, once started */
+};
+
+/* Blocks until fd is readable (or writable) or s is closing. Returns 0,
+ * -EBADF when closing, -ETIMEDOUT past the deadline, or the ppoll errno.
+ * Caller is inside the gate. */
+int unet__socket_wait(struct unet_socket *s, int fd, bool write,
+                      struct unet__deadline *deadline);
 
 /* Creates a blocking, close-on-exec AF_UNIX socket of the Go package's type.
  * Returns the fd or a negative errno. */

@@ -5,7 +5,30 @@
 
 #include "internal.h"
 
-int unet__socket_wait(struct unet_socket *s, int fd, bool write) {
+#define NS_PER_S INT64_C(1000000000)
+
+/* Sets *ret_left to what remains until the deadline, starting it on the
+ * first call. Returns false once it has passed. */
+static bool time_left(struct unet__deadline *d, struct timespec *ret_left) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (!d->started) {
+    int64_t nsec = now.tv_nsec + d->timeout_ns % NS_PER_S;
+    d->at.tv_sec = now.tv_sec + (time_t)(d->timeout_ns / NS_PER_S + nsec / NS_PER_S);
+    d->at.tv_nsec = (long)(nsec % NS_PER_S);
+    d->started = true;
+  }
+  int64_t left = (int64_t)(d->at.tv_sec - now.tv_sec) * NS_PER_S +
+                 (d->at.tv_nsec - now.tv_nsec);
+  if (left <= 0)
+    return false;
+  ret_left->tv_sec = (time_t)(left / NS_PER_S);
+  ret_left->tv_nsec = (long)(left % NS_PER_S);
+  return true;
+}
+
+int unet__socket_wait(struct unet_socket *s, int fd, bool write,
+                      struct unet__deadline *deadline) {
   for (;;) {
     /* Not needed for correctness; saves a ppoll once closing began. */
     if (atomic_load_explicit(&s->fd, memory_order_acquire) < 0)
@@ -14,11 +37,20 @@ int unet__socket_wait(struct unet_socket *s, int fd, bool write) {
         {.fd = fd, .events = write ? POLLOUT : POLLIN},
         {.fd = s->efd, .events = POLLIN},
     };
-    if (ppoll(fds, 2, NULL, NULL) < 0) {
+    struct timespec left, *limit = NULL;
+    if (deadline && deadline->timeout_ns > 0) {
+      if (!time_left(deadline, &left))
+        return -ETIMEDOUT;
+      limit = &left;
+    }
+    int ready = ppoll(fds, 2, limit, NULL);
+    if (ready < 0) {
       if (errno == EINTR)
         continue;
       return -errno;
     }
+    if (ready == 0)
+      return -ETIMEDOUT;
     if (fds[1].revents & POLLIN)
       return -EBADF; /* The eventfd: Close or Release is under way. */
     return 0;
@@ -35,6 +67,8 @@ void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s,
     return;
   r->socket = s;
   r->blocking = blocking;
+  r->inheritable_fds = false;
+  r->timeout_ns = 0;
   r->msg_flags = 0;
   r->control.len = 0;
 }
@@ -45,6 +79,7 @@ void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s,
     return;
   w->socket = s;
   w->blocking = blocking;
+  w->timeout_ns = 0;
   w->control.len = 0;
 }
 
@@ -57,7 +92,7 @@ static size_t iov_length(const struct iovec *iov, int iovcnt) {
 
 ssize_t unet_socket_reader_readv(unet_socket_reader *r,
                                  const struct iovec *iov, int iovcnt) {
-  if (!r || !r->socket || !valid_iov(iov, iovcnt))
+  if (!r || !r->socket || !valid_iov(iov, iovcnt) || r->timeout_ns < 0)
     return -EINVAL;
   struct msghdr msg = {
       .msg_iov = (struct iovec *)iov,
@@ -66,13 +101,16 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r,
       .msg_controllen = r->control.len,
   };
 
+  int flags = MSG_DONTWAIT | MSG_TRUNC | (r->inheritable_fds ? 0 : MSG_CMSG_CLOEXEC);
+  struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
+
   unet_socket *s = r->socket;
   int fd = unet__socket_enter(s);
   if (fd < 0)
     return fd;
   ssize_t n;
   for (;;) {
-    n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+    n = recvmsg(fd, &msg, flags);
     if (n >= 0)
       break;
     int err = errno;
@@ -82,7 +120,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r,
       unet__gate_leave(&s->gate);
       return -err;
     }
-    int w = unet__socket_wait(s, fd, false);
+    int w = unet__socket_wait(s, fd, false, &deadline);
     if (w < 0) {
       unet__gate_leave(&s->gate);
       return w;
@@ -104,7 +142,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r,
 
 ssize_t unet_socket_writer_writev(unet_socket_writer *w,
                                   const struct iovec *iov, int iovcnt) {
-  if (!w || !w->socket || !valid_iov(iov, iovcnt))
+  if (!w || !w->socket || !valid_iov(iov, iovcnt) || w->timeout_ns < 0)
     return -EINVAL;
   struct msghdr msg = {
       .msg_iov = (struct iovec *)iov,
@@ -112,6 +150,8 @@ ssize_t unet_socket_writer_writev(unet_socket_writer *w,
       .msg_control = w->control.len ? w->control.data.bytes : NULL,
       .msg_controllen = w->control.len,
   };
+
+  struct unet__deadline deadline = {.timeout_ns = w->timeout_ns};
 
   unet_socket *s = w->socket;
   int fd = unet__socket_enter(s);
@@ -130,7 +170,7 @@ ssize_t unet_socket_writer_writev(unet_socket_writer *w,
       unet__gate_leave(&s->gate);
       return -err;
     }
-    int r = unet__socket_wait(s, fd, true);
+    int r = unet__socket_wait(s, fd, true, &deadline);
     if (r < 0) {
       unet__gate_leave(&s->gate);
       return r;

@@ -68,8 +68,14 @@ int unet_server_socket_listen(unet_server_socket *s) {
 }
 
 int unet_server_socket_accept(unet_server_socket *s, unet_socket **ret_socket) {
-  if (!s || !ret_socket)
+  return unet_server_socket_accept_timeout(s, 0, ret_socket);
+}
+
+int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
+                                      unet_socket **ret_socket) {
+  if (!s || !ret_socket || timeout_ns < 0)
     return -EINVAL;
+  struct unet__deadline deadline = {.timeout_ns = timeout_ns};
   int fd = unet__socket_enter(&s->socket);
   if (fd < 0)
     return fd;
@@ -87,7 +93,7 @@ int unet_server_socket_accept(unet_server_socket *s, unet_socket **ret_socket) {
       continue;
     if (r != -EAGAIN)
       break;
-    r = unet__socket_wait(&s->socket, fd, false);
+    r = unet__socket_wait(&s->socket, fd, false, &deadline);
     if (r < 0)
       break;
   }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "linux_compat.h"
 
 ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name, void *buf,
                                size_t len) {
@@ -70,4 +71,24 @@ ssize_t unet_socket_peer_name(unet_socket *s, void *buf, size_t len) {
 
 ssize_t unet_socket_sock_name(unet_socket *s, void *buf, size_t len) {
   return socket_name(s, getsockname, buf, len);
+}
+
+static int set_flag(unet_socket *s, int name, bool on) {
+  int value = on;
+  return unet_socket_setsockopt(s, SOL_SOCKET, name, &value, sizeof(value));
+}
+
+int unet_socket_pass_credentials(unet_socket *s, bool on) {
+  return set_flag(s, SO_PASSCRED, on);
+}
+
+int unet_socket_pass_pidfd(unet_socket *s, bool on) {
+  return set_flag(s, SO_PASSPIDFD, on);
+}
+
+int unet_socket_peer_pidfd(unet_socket *s) {
+  int pidfd = -1;
+  ssize_t r = unet_socket_getsockopt(s, SOL_SOCKET, SO_PEERPIDFD, &pidfd,
+                                     sizeof(pidfd));
+  return r < 0 ? (int)r : pidfd;
 }

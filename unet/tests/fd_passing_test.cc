@@ -183,14 +183,31 @@ TEST_P(FdPassingTest, ExtractThenCloseFdsLeavesExtractedOpen) {
   EXPECT_EQ(unet_control_message_extract_fds(&r.control, &fd, 1), 0);
 }
 
-TEST_P(FdPassingTest, ReceivedFdsAreNotCloseOnExecUnlessSent) {
-  // As in Go: the library does not ask for MSG_CMSG_CLOEXEC.
+TEST_P(FdPassingTest, ReceivedFdsAreCloseOnExecByDefault) {
+  // Beyond Go (whose received fds are inheritable): MSG_CMSG_CLOEXEC.
+  auto pair = MakeSocketPair(packet());
+  std::vector<UniqueFd> keep;
+  ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(2, &keep)));
+  auto got = ReceiveFds(pair.b.get(), 2);
+  ASSERT_EQ(got.size(), 2u);
+  for (const auto& fd : got) EXPECT_TRUE(fcntl(fd.get(), F_GETFD) & FD_CLOEXEC);
+}
+
+TEST_P(FdPassingTest, InheritableFdsOptOut) {
   auto pair = MakeSocketPair(packet());
   std::vector<UniqueFd> keep;
   ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(1, &keep)));
-  auto got = ReceiveFds(pair.b.get(), 1);
-  ASSERT_EQ(got.size(), 1u);
-  EXPECT_FALSE(fcntl(got[0].get(), F_GETFD) & FD_CLOEXEC);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), true);
+  r.inheritable_fds = true;
+  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+  char byte;
+  struct iovec iov = {&byte, 1};
+  ASSERT_EQ(unet_socket_reader_readv(&r, &iov, 1), 1);
+  int fd = -1;
+  ASSERT_EQ(unet_control_message_extract_fds(&r.control, &fd, 1), 1);
+  UniqueFd owned(fd);
+  EXPECT_FALSE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, FdPassingTest, ::testing::Bool(), KindName);

@@ -44,14 +44,16 @@
  *
  * Close-on-exec
  *   Every socket, eventfd and accepted fd the library creates is
- *   close-on-exec (Go sets it only on SocketPair). Fds passed in by the caller
- *   keep their flags, except that the socket is made non-blocking as in Go.
+ *   close-on-exec (Go sets it only on SocketPair), and so are received fds
+ *   unless the reader sets inheritable_fds. Fds passed in by the caller keep
+ *   their flags, except that the socket is made non-blocking as in Go.
  */
 #ifndef UNET_UNET_H_
 #define UNET_UNET_H_
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
@@ -85,9 +87,10 @@ extern "C" {
  * name needs room for a terminating NUL even when abstract. */
 #define UNET_MAX_NAME 107
 
-/* Size of the largest control message a unet_control_message can hold:
- * CMSG_SPACE(UNET_MAX_FDS * sizeof(int)) on LP64 and ILP32 Linux. */
-#define UNET_CONTROL_CAPACITY 1032
+/* Size of the largest control data a unet_control_message can hold: room
+ * for UNET_MAX_FDS fds, credentials and a pidfd, each in its own message:
+ * CMSG_SPACE(253 * 4) + CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(4). */
+#define UNET_CONTROL_CAPACITY 1088
 
 struct ucred; /* <sys/socket.h> with _GNU_SOURCE */
 
@@ -143,7 +146,8 @@ UNET_API int unet_control_message_enable_fds(unet_control_message *c,
  * close_fds cannot close them (Go leaves them in place).
  * Returns -EINVAL (Go's error) if the data is malformed or holds a control
  * message other than SCM_RIGHTS (for example SCM_CREDENTIALS): nothing is
- * extracted then, so call unet_control_message_close_fds() to close the fds.
+ * extracted then; unet_control_message_take_fds() takes fds next to other
+ * messages, and unet_control_message_close_fds() closes them.
  * Returns -ENOBUFS, extracting nothing, if more than max_fds fds are present
  * (UNET_MAX_FDS + 1 is always enough). ret_fds may be NULL when max_fds is 0.
  * Costs no syscall or allocation. Mirrors ControlMessage.ExtractFDs.
@@ -152,8 +156,8 @@ UNET_API int unet_control_message_extract_fds(unet_control_message *c,
                                               int *ret_fds, size_t max_fds);
 
 /*
- * Closes every received fd still in *c (every SCM_RIGHTS message, whatever
- * other messages are present) and marks it closed, so calling it twice, or
+ * Closes every received fd still in *c (every SCM_RIGHTS message and a
+ * received SCM_PIDFD, whatever other messages are present) and marks it closed, so calling it twice, or
  * after extract_fds, closes nothing twice (Go's CloseFDs stops at a
  * non-SCM_RIGHTS message, leaking the fds, and closes again when repeated).
  * NULL is accepted. Costs one close(2) per fd. Mirrors ControlMessage.CloseFDs.
@@ -175,6 +179,59 @@ UNET_API int unet_control_message_pack_fds(unet_control_message *c,
 /* Clears *c (len 0): no control message on the next read or write; fds in it
  * are not closed. NULL is accepted. Mirrors ControlMessage.UnpackFDs. */
 UNET_API void unet_control_message_unpack_fds(unet_control_message *c);
+
+/* -- Beyond Go: credentials and pidfds (Go's unet has neither) ----------- */
+
+/*
+ * Adds room for the sender's credentials (SCM_CREDENTIALS) to what
+ * enable_fds made (call enable_fds first: it resets the room). The kernel
+ * delivers them only on a socket with unet_socket_pass_credentials(s, true).
+ * Returns 0 or -EINVAL (NULL c, or no room left). Costs nothing.
+ */
+UNET_API int unet_control_message_enable_credentials(unet_control_message *c);
+
+/*
+ * Adds room for the sender's pidfd (SCM_PIDFD, Linux 6.5+) to what
+ * enable_fds made. The kernel delivers it only on a socket with
+ * unet_socket_pass_pidfd(s, true); it is an fd this process then owns (take
+ * it with unet_control_message_take_pidfd(), or close_fds closes it).
+ * Returns 0 or -EINVAL (NULL c, or no room left). Costs nothing.
+ */
+UNET_API int unet_control_message_enable_pidfd(unet_control_message *c);
+
+/*
+ * Appends an SCM_CREDENTIALS message to what is packed (after pack_fds, or
+ * alone): cred, or this process's pid, uid and gid when cred is NULL. The
+ * kernel checks them on the write: another pid needs CAP_SYS_ADMIN
+ * (-EPERM) and must exist (-ESRCH); other ids need CAP_SETUID/CAP_SETGID.
+ * Returns 0, or -EINVAL (NULL c, or no room left). Costs getpid/getuid/getgid
+ * when cred is NULL.
+ */
+UNET_API int unet_control_message_pack_credentials(unet_control_message *c,
+                                                   const struct ucred *cred);
+
+/*
+ * Copies the received credentials into *ret_cred. Returns 0, -ENOENT if none
+ * arrived, or -EINVAL for NULL arguments or malformed data. Costs nothing.
+ */
+UNET_API int unet_control_message_credentials(const unet_control_message *c,
+                                              struct ucred *ret_cred);
+
+/*
+ * Like unet_control_message_extract_fds(), but skips control messages of
+ * other kinds (credentials, pidfds) instead of failing: the way to take fds
+ * that arrived next to credentials. Returns the count, -ENOBUFS or -EINVAL
+ * (NULL arguments, malformed data), extracting nothing on failure.
+ */
+UNET_API int unet_control_message_take_fds(unet_control_message *c,
+                                           int *ret_fds, size_t max_fds);
+
+/*
+ * Takes the received pidfd: returns it (the caller owns it and closes it;
+ * its slot becomes -1) or -ENOENT if none arrived, -EINVAL for a NULL c or
+ * malformed data. Costs nothing.
+ */
+UNET_API int unet_control_message_take_pidfd(unet_control_message *c);
 
 /* ---------------------------------------------------------------------------
  * Sockets (Go: type Socket)
@@ -308,6 +365,26 @@ UNET_API ssize_t unet_socket_write(unet_socket *s, const void *buf,
  * accepted. No other thread may use s any more. C only. */
 UNET_API void unet_socket_free(unet_socket *s);
 
+/* -- Beyond Go: credentials, pidfds ------------------------------------- */
+
+/* Turns SO_PASSCRED on or off: with it on, every message read carries the
+ * sender's credentials when the reader enabled room for them. Returns 0 or a
+ * negative errno. Costs one setsockopt. */
+UNET_API int unet_socket_pass_credentials(unet_socket *s, bool on);
+
+/* Turns SO_PASSPIDFD (Linux 6.5+) on or off: with it on, every message read
+ * carries a pidfd of the sender when the reader enabled room for it.
+ * Returns 0, -ENOPROTOOPT on older kernels, or a negative errno. */
+UNET_API int unet_socket_pass_pidfd(unet_socket *s, bool on);
+
+/*
+ * A pidfd of the connected peer (SO_PEERPIDFD, Linux 6.5+): the process
+ * that connected, or created the pair. The caller owns the returned
+ * close-on-exec fd. Returns it, -ENOPROTOOPT on older kernels, -EBADF when
+ * closed, or another negative errno. Costs one getsockopt.
+ */
+UNET_API int unet_socket_peer_pidfd(unet_socket *s);
+
 /* ---------------------------------------------------------------------------
  * Readers and writers (Go: SocketReader, SocketWriter)
  *
@@ -317,7 +394,15 @@ UNET_API void unet_socket_free(unet_socket *s);
 typedef struct unet_socket_reader {
   unet_socket *socket; /* borrowed */
   bool blocking;       /* wait for data (true) or return -EAGAIN */
-  /* msg_flags of the last successful recvmsg (MSG_TRUNC, MSG_CTRUNC...). */
+  /* Beyond Go: received fds are close-on-exec (MSG_CMSG_CLOEXEC) unless
+   * this is true, so a fork+exec elsewhere never inherits them. */
+  bool inheritable_fds;
+  /* Beyond Go: when blocking, give up after this long with -ETIMEDOUT
+   * (0 = wait forever, as Go). Measured from the first wait. */
+  int64_t timeout_ns;
+  /* msg_flags of the last successful recvmsg: MSG_CTRUNC says fds (or
+   * credentials) did not fit and were dropped, MSG_TRUNC that a seqpacket
+   * message was cut. Return values are Go's either way. */
   int msg_flags;
   unet_control_message control; /* enable fds here before reading */
 } unet_socket_reader;
@@ -325,30 +410,38 @@ typedef struct unet_socket_reader {
 typedef struct unet_socket_writer {
   unet_socket *socket; /* borrowed */
   bool blocking;       /* wait for room (true) or return -EAGAIN */
+  /* Beyond Go: when blocking, give up after this long with -ETIMEDOUT
+   * (0 = wait forever, as Go). Measured from the first wait. */
+  int64_t timeout_ns;
   unet_control_message control; /* pack fds here before writing */
 } unet_socket_writer;
 
-/* Initialises *r for s with an empty control message (a NULL r is ignored;
- * a NULL s makes readv answer -EINVAL). Costs nothing. Mirrors Socket.Reader. */
+/* Initialises *r for s: empty control message, close-on-exec fds, no
+ * timeout (a NULL r is ignored; a NULL s makes readv answer -EINVAL).
+ * Costs nothing. Mirrors Socket.Reader. */
 UNET_API void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s,
                                       bool blocking);
 
-/* Initialises *w for s with an empty control message (a NULL w is ignored;
- * a NULL s makes writev answer -EINVAL). Costs nothing. Mirrors Socket.Writer. */
+/* Initialises *w for s: empty control message, no timeout (a NULL w is
+ * ignored; a NULL s makes writev answer -EINVAL). Costs nothing.
+ * Mirrors Socket.Writer. */
 UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s,
                                       bool blocking);
 
 /*
  * Receives into iov[0..iovcnt) with one successful
- * recvmsg(MSG_DONTWAIT | MSG_TRUNC), receiving control data into r->control
- * when enabled (afterwards r->control.len is what the kernel delivered).
+ * recvmsg(MSG_DONTWAIT | MSG_TRUNC, plus MSG_CMSG_CLOEXEC unless
+ * r->inheritable_fds), receiving control data into r->control when enabled
+ * (afterwards r->control.len is what the kernel delivered, and
+ * r->msg_flags has MSG_CTRUNC if some of it was dropped).
  * Retries EINTR; in blocking mode waits with ppoll on EAGAIN.
  * Returns the byte count (> 0); UNET_EOF for a 0-byte read (peer closed, or
  * a 0-byte seqpacket message, whose fds are still in r->control);
  * UNET_ETRUNC on SOCK_SEQPACKET when the message exceeded the buffers (they
  * are full; the fds arrived); -EAGAIN when not blocking and nothing is
- * there; -EBADF when the socket is or gets closed; -EINVAL for NULL r, NULL
- * iov with iovcnt > 0, or negative iovcnt; or the recvmsg errno.
+ * there; -EBADF when the socket is or gets closed; -ETIMEDOUT after
+ * r->timeout_ns of waiting; -EINVAL for NULL r, NULL iov with iovcnt > 0,
+ * or negative iovcnt; or the recvmsg errno.
  * Stream sockets ignore MSG_TRUNC, so UNET_ETRUNC is a seqpacket matter.
  * Costs one recvmsg when data is there; no allocation ever.
  * Mirrors SocketReader.ReadVec.
@@ -363,7 +456,8 @@ UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r,
  * waits with ppoll on EAGAIN. Returns the bytes sent (possibly fewer than
  * asked on a stream), -EAGAIN when not blocking and full, -EBADF when the
  * socket is or gets closed, -EPIPE when the peer is gone (no SIGPIPE),
- * -EINVAL for bad arguments, or the sendmsg errno. The control message is
+ * -ETIMEDOUT after w->timeout_ns of waiting, -EINVAL for bad arguments, or
+ * the sendmsg errno. The control message is
  * left as it was. Costs one sendmsg when there is room; no allocation.
  * Mirrors SocketWriter.WriteVec.
  */
@@ -414,6 +508,14 @@ UNET_API int unet_server_socket_listen(unet_server_socket *s);
  */
 UNET_API int unet_server_socket_accept(unet_server_socket *s,
                                        unet_socket **ret_socket);
+
+/*
+ * Beyond Go: unet_server_socket_accept() that gives up with -ETIMEDOUT after
+ * timeout_ns nanoseconds of waiting (0 waits forever, as accept).
+ */
+UNET_API int unet_server_socket_accept_timeout(unet_server_socket *s,
+                                               int64_t timeout_ns,
+                                               unet_socket **ret_socket);
 
 /* As unet_socket_close(): -EBADF the second time. Mirrors
  * ServerSocket.Close. */

@@ -1,0 +1,152 @@
+// Beyond Go: SCM_CREDENTIALS next to fds, within one process and across a
+// fork, and the kernel's verdict on credentials that are not ours.
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+using unet_testing::KindName;
+using unet_testing::MakeSocketPair;
+using unet_testing::UnetKindTest;
+using unet_testing::UniqueFd;
+
+class CredentialsTest : public UnetKindTest {
+ protected:
+  // Sends one byte with `cred` (NULL: our own) and, if fd >= 0, that fd.
+  static ssize_t Send(unet_socket* s, const struct ucred* cred, int fd) {
+    unet_socket_writer w;
+    unet_socket_writer_init(&w, s, true);
+    if (fd >= 0) EXPECT_EQ(unet_control_message_pack_fds(&w.control, &fd, 1), 0);
+    EXPECT_EQ(unet_control_message_pack_credentials(&w.control, cred), 0);
+    char byte = 'c';
+    struct iovec iov = {&byte, 1};
+    return unet_socket_writer_writev(&w, &iov, 1);
+  }
+
+  // Reads one byte with room for 2 fds and credentials.
+  static void Receive(unet_socket* s, unet_socket_reader* r) {
+    unet_socket_reader_init(r, s, true);
+    ASSERT_EQ(unet_control_message_enable_fds(&r->control, 2), 0);
+    ASSERT_EQ(unet_control_message_enable_credentials(&r->control), 0);
+    char byte;
+    struct iovec iov = {&byte, 1};
+    ASSERT_EQ(unet_socket_reader_readv(r, &iov, 1), 1);
+  }
+};
+
+TEST_P(CredentialsTest, ArriveNextToFds) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_pass_credentials(pair.b.get(), true), 0);
+  UniqueFd file(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  ASSERT_EQ(Send(pair.a.get(), nullptr, file.get()), 1);
+
+  unet_socket_reader r;
+  ASSERT_NO_FATAL_FAILURE(Receive(pair.b.get(), &r));
+  struct ucred cred = {};
+  ASSERT_EQ(unet_control_message_credentials(&r.control, &cred), 0);
+  EXPECT_EQ(cred.pid, getpid());
+  EXPECT_EQ(cred.uid, getuid());
+  EXPECT_EQ(cred.gid, getgid());
+  int fds[3];
+  // Go's ExtractFDs fails next to credentials; take_fds does not.
+  EXPECT_EQ(unet_control_message_extract_fds(&r.control, fds, 3), -EINVAL);
+  ASSERT_EQ(unet_control_message_take_fds(&r.control, fds, 3), 1);
+  UniqueFd received(fds[0]);
+  EXPECT_GE(fcntl(received.get(), F_GETFD), 0);
+}
+
+TEST_P(CredentialsTest, CloseFdsClosesFdsNextToCredentials) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_pass_credentials(pair.b.get(), true), 0);
+  UniqueFd file(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  ASSERT_EQ(Send(pair.a.get(), nullptr, file.get()), 1);
+  unet_socket_reader r;
+  ASSERT_NO_FATAL_FAILURE(Receive(pair.b.get(), &r));
+  unet_control_message_close_fds(&r.control);  // The fixture checks for leaks.
+}
+
+TEST_P(CredentialsTest, WithoutPassCredNoneArrive) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(Send(pair.a.get(), nullptr, -1), 1);
+  unet_socket_reader r;
+  ASSERT_NO_FATAL_FAILURE(Receive(pair.b.get(), &r));
+  struct ucred cred;
+  EXPECT_EQ(unet_control_message_credentials(&r.control, &cred), -ENOENT);
+}
+
+TEST_P(CredentialsTest, AcrossProcessesNameTheSender) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_pass_credentials(pair.b.get(), true), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    // A fresh wrapper: the inherited one shares its eventfd with the parent.
+    unet_socket* s = nullptr;
+    if (unet_socket_new(dup(unet_socket_fd(pair.a.get())), &s) < 0) _exit(2);
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    _exit(Send(s, nullptr, fd) == 1 ? 0 : 3);
+  }
+  unet_socket_reader r;
+  ASSERT_NO_FATAL_FAILURE(Receive(pair.b.get(), &r));
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  struct ucred cred = {};
+  ASSERT_EQ(unet_control_message_credentials(&r.control, &cred), 0);
+  EXPECT_EQ(cred.pid, child);
+  int fd = -1;
+  ASSERT_EQ(unet_control_message_take_fds(&r.control, &fd, 1), 1);
+  close(fd);
+}
+
+TEST_P(CredentialsTest, SomeoneElsesPidIsTheKernelsCall) {
+  auto pair = MakeSocketPair(packet());
+  // A pid that does not exist: -ESRCH even with CAP_SYS_ADMIN.
+  struct ucred nobody = {0x3ffffff0, getuid(), getgid()};
+  EXPECT_EQ(Send(pair.a.get(), &nobody, -1), -ESRCH);
+  // Another existing pid without CAP_SYS_ADMIN: -EPERM. Checked in a child
+  // that gives up every capability.
+  pid_t child = fork();
+  if (child == 0) {
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct none[2] = {};
+    if (syscall(SYS_capset, &header, none) != 0) _exit(2);
+    unet_socket* s = nullptr;
+    if (unet_socket_new(dup(unet_socket_fd(pair.a.get())), &s) < 0) _exit(3);
+    struct ucred init = {1, getuid(), getgid()};
+    _exit(Send(s, &init, -1) == -EPERM ? 0 : 4);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+TEST_P(CredentialsTest, RoomIsBounded) {
+  unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
+  ASSERT_EQ(unet_control_message_enable_fds(&c, UNET_MAX_FDS), 0);
+  ASSERT_EQ(unet_control_message_enable_credentials(&c), 0);
+  ASSERT_EQ(unet_control_message_enable_pidfd(&c), 0);
+  EXPECT_EQ(c.len, static_cast<size_t>(UNET_CONTROL_CAPACITY));
+  EXPECT_EQ(unet_control_message_enable_credentials(&c), -EINVAL);
+  EXPECT_EQ(unet_control_message_pack_credentials(&c, nullptr), -EINVAL);
+  EXPECT_EQ(unet_control_message_enable_credentials(nullptr), -EINVAL);
+  EXPECT_EQ(unet_control_message_enable_pidfd(nullptr), -EINVAL);
+  EXPECT_EQ(unet_control_message_pack_credentials(nullptr, nullptr), -EINVAL);
+  struct ucred cred;
+  EXPECT_EQ(unet_control_message_credentials(nullptr, &cred), -EINVAL);
+  EXPECT_EQ(unet_control_message_credentials(&c, nullptr), -EINVAL);
+  EXPECT_EQ(unet_control_message_take_pidfd(nullptr), -EINVAL);
+  EXPECT_EQ(unet_control_message_take_fds(nullptr, nullptr, 0), -EINVAL);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, CredentialsTest, ::testing::Bool(), KindName);
+
+}  // namespace

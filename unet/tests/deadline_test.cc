@@ -1,0 +1,130 @@
+// Beyond Go: a timeout on blocking reads, writes and accepts (-ETIMEDOUT),
+// against a peer that never answers; no effect when data is there or unset.
+#include <errno.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+using unet_testing::KindName;
+using unet_testing::MakeSocketPair;
+using unet_testing::ServerSocketPtr;
+using unet_testing::UnetKindTest;
+
+using Clock = std::chrono::steady_clock;
+constexpr int64_t kTimeoutNs = 50 * 1000 * 1000;  // 50 ms
+
+int64_t ElapsedNs(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+}
+
+class DeadlineTest : public UnetKindTest {};
+
+TEST_P(DeadlineTest, ReadFromSilentPeerTimesOut) {
+  auto pair = MakeSocketPair(packet());
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), true);
+  r.timeout_ns = kTimeoutNs;
+  char buf[4];
+  struct iovec iov = {buf, sizeof(buf)};
+  auto start = Clock::now();
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -ETIMEDOUT);
+  EXPECT_GE(ElapsedNs(start), kTimeoutNs);
+  // The socket is still fine.
+  ASSERT_EQ(unet_socket_write(pair.b.get(), "d", 1), 1);
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 1);
+}
+
+TEST_P(DeadlineTest, WriteToFullSocketTimesOut) {
+  auto pair = MakeSocketPair(packet());
+  std::vector<char> chunk(4096, 'f');
+  struct iovec iov = {chunk.data(), chunk.size()};
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), false);
+  while (unet_socket_writer_writev(&w, &iov, 1) > 0) {
+  }
+  w.blocking = true;
+  w.timeout_ns = kTimeoutNs;
+  auto start = Clock::now();
+  EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), -ETIMEDOUT);
+  EXPECT_GE(ElapsedNs(start), kTimeoutNs);
+}
+
+TEST_P(DeadlineTest, AcceptWithNoClientTimesOut) {
+  unet_server_socket* raw = nullptr;
+  ASSERT_EQ(unet_bind_and_listen("", packet(), &raw), 0);
+  ServerSocketPtr server(raw);
+  unet_socket* s = nullptr;
+  auto start = Clock::now();
+  EXPECT_EQ(unet_server_socket_accept_timeout(server.get(), kTimeoutNs, &s), -ETIMEDOUT);
+  EXPECT_GE(ElapsedNs(start), kTimeoutNs);
+  EXPECT_EQ(s, nullptr);
+  EXPECT_EQ(unet_server_socket_accept_timeout(server.get(), -1, &s), -EINVAL);
+}
+
+TEST_P(DeadlineTest, DataAlreadyThereIsReadAtOnce) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_write(pair.b.get(), "now", 3), 3);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), true);
+  r.timeout_ns = 1;  // 1 ns: irrelevant when nothing has to wait.
+  char buf[4];
+  struct iovec iov = {buf, sizeof(buf)};
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 3);
+}
+
+TEST_P(DeadlineTest, DataArrivingBeforeTheDeadlineIsRead) {
+  auto pair = MakeSocketPair(packet());
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), true);
+  r.timeout_ns = 10 * kTimeoutNs;
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    unet_socket_write(pair.b.get(), "late", 4);
+  });
+  char buf[8];
+  struct iovec iov = {buf, sizeof(buf)};
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 4);
+  late.join();
+}
+
+TEST_P(DeadlineTest, CloseWakesATimedWaitWithEbadf) {
+  auto pair = MakeSocketPair(packet());
+  auto result = std::async(std::launch::async, [&] {
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, pair.a.get(), true);
+    r.timeout_ns = INT64_C(60) * 1000 * 1000 * 1000;
+    char buf[4];
+    struct iovec iov = {buf, sizeof(buf)};
+    return unet_socket_reader_readv(&r, &iov, 1);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  int fd = unet_socket_release(pair.a.get());
+  ASSERT_GE(fd, 0);
+  unet_testing::UniqueFd owned(fd);
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(result.get(), -EBADF);
+}
+
+TEST_P(DeadlineTest, NegativeTimeoutIsEinval) {
+  auto pair = MakeSocketPair(packet());
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), true);
+  r.timeout_ns = -1;
+  char buf[1];
+  struct iovec iov = {buf, 1};
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EINVAL);
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), true);
+  w.timeout_ns = -5;
+  EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), -EINVAL);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, DeadlineTest, ::testing::Bool(), KindName);
+
+}  // namespace
