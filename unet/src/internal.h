@@ -20,6 +20,11 @@ struct unet_socket {
    * closed by Close/Release after the gate is closed. */
   int efd;
   struct unet__gate gate;
+  /* Spin-then-wait (beyond Go): budget in ns, 0 = off, UNET_SPIN_ADAPTIVE. */
+  _Atomic int64_t spin_ns;
+  /* Adaptive mode: > 0 while recent spins found data; counts skipped spins
+   * while <= 0, to probe again now and then. */
+  _Atomic int spin_credit;
 };
 
 struct unet_server_socket {
@@ -54,6 +59,12 @@ struct unet__deadline {
  * Caller is inside the gate. */
 int unet__socket_wait(struct unet_socket *s, int fd, bool write,
                       struct unet__deadline *deadline);
+
+/* Retries the operation without sleeping for up to the socket's spin budget
+ * (see unet_socket_set_spin). Returns its result, -EAGAIN when the budget ran
+ * out or spinning is off, or -EBADF as soon as the socket is closing. */
+ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
+                   bool write);
 
 /* Creates a blocking, close-on-exec AF_UNIX socket of the Go package's type.
  * Returns the fd or a negative errno. */

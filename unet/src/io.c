@@ -1,60 +1,40 @@
 /* The hot path: one recvmsg/sendmsg per call, ppoll only when blocked. */
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 
 #include "internal.h"
 
-#define NS_PER_S INT64_C(1000000000)
-
-/* Sets *ret_left to what remains until the deadline, starting it on the
- * first call. Returns false once it has passed. */
-static bool time_left(struct unet__deadline *d, struct timespec *ret_left) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  if (!d->started) {
-    int64_t nsec = now.tv_nsec + d->timeout_ns % NS_PER_S;
-    d->at.tv_sec = now.tv_sec + (time_t)(d->timeout_ns / NS_PER_S + nsec / NS_PER_S);
-    d->at.tv_nsec = (long)(nsec % NS_PER_S);
-    d->started = true;
-  }
-  int64_t left = (int64_t)(d->at.tv_sec - now.tv_sec) * NS_PER_S +
-                 (d->at.tv_nsec - now.tv_nsec);
-  if (left <= 0)
-    return false;
-  ret_left->tv_sec = (time_t)(left / NS_PER_S);
-  ret_left->tv_nsec = (long)(left % NS_PER_S);
-  return true;
-}
-
-int unet__socket_wait(struct unet_socket *s, int fd, bool write,
-                      struct unet__deadline *deadline) {
+/* One successful sendmsg or recvmsg on s, as Go's WriteVec/ReadVec: retry
+ * EINTR; on EAGAIN return it when not blocking, else spin (if the socket
+ * asks for it) and wait. Returns the syscall's count or a negative errno. */
+static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool write,
+                        bool blocking, struct unet__deadline *deadline) {
+  int fd = unet__socket_enter(s);
+  if (fd < 0)
+    return fd;
+  bool spun = false;
+  ssize_t n;
   for (;;) {
-    /* Not needed for correctness; saves a ppoll once closing began. */
-    if (atomic_load_explicit(&s->fd, memory_order_acquire) < 0)
-      return -EBADF;
-    struct pollfd fds[2] = {
-        {.fd = fd, .events = write ? POLLOUT : POLLIN},
-        {.fd = s->efd, .events = POLLIN},
-    };
-    struct timespec left, *limit = NULL;
-    if (deadline && deadline->timeout_ns > 0) {
-      if (!time_left(deadline, &left))
-        return -ETIMEDOUT;
-      limit = &left;
+    n = write ? sendmsg(fd, msg, flags) : recvmsg(fd, msg, flags);
+    if (n >= 0)
+      break;
+    n = -errno;
+    if (n == -EINTR)
+      continue;
+    if (!blocking || n != -EAGAIN)
+      break;
+    if (!spun) {
+      spun = true;
+      n = unet__spin(s, fd, msg, flags, write);
+      if (n != -EAGAIN)
+        break;
     }
-    int ready = ppoll(fds, 2, limit, NULL);
-    if (ready < 0) {
-      if (errno == EINTR)
-        continue;
-      return -errno;
-    }
-    if (ready == 0)
-      return -ETIMEDOUT;
-    if (fds[1].revents & POLLIN)
-      return -EBADF; /* The eventfd: Close or Release is under way. */
-    return 0;
+    n = unet__socket_wait(s, fd, write, deadline);
+    if (n < 0)
+      break;
   }
+  unet__gate_leave(&s->gate);
+  return n;
 }
 
 static bool valid_iov(const struct iovec *iov, int iovcnt) {
@@ -104,29 +84,9 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r,
   int flags = MSG_DONTWAIT | MSG_TRUNC | (r->inheritable_fds ? 0 : MSG_CMSG_CLOEXEC);
   struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
 
-  unet_socket *s = r->socket;
-  int fd = unet__socket_enter(s);
-  if (fd < 0)
-    return fd;
-  ssize_t n;
-  for (;;) {
-    n = recvmsg(fd, &msg, flags);
-    if (n >= 0)
-      break;
-    int err = errno;
-    if (err == EINTR)
-      continue;
-    if (!r->blocking || (err != EAGAIN && err != EWOULDBLOCK)) {
-      unet__gate_leave(&s->gate);
-      return -err;
-    }
-    int w = unet__socket_wait(s, fd, false, &deadline);
-    if (w < 0) {
-      unet__gate_leave(&s->gate);
-      return w;
-    }
-  }
-  unet__gate_leave(&s->gate);
+  ssize_t n = transfer(r->socket, &msg, flags, false, r->blocking, &deadline);
+  if (n < 0)
+    return n;
 
   r->msg_flags = msg.msg_flags;
   if (msg.msg_controllen < r->control.len)
@@ -153,29 +113,8 @@ ssize_t unet_socket_writer_writev(unet_socket_writer *w,
 
   struct unet__deadline deadline = {.timeout_ns = w->timeout_ns};
 
-  unet_socket *s = w->socket;
-  int fd = unet__socket_enter(s);
-  if (fd < 0)
-    return fd;
-  for (;;) {
-    ssize_t n = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n >= 0) {
-      unet__gate_leave(&s->gate);
-      return n;
-    }
-    int err = errno;
-    if (err == EINTR)
-      continue;
-    if (!w->blocking || (err != EAGAIN && err != EWOULDBLOCK)) {
-      unet__gate_leave(&s->gate);
-      return -err;
-    }
-    int r = unet__socket_wait(s, fd, true, &deadline);
-    if (r < 0) {
-      unet__gate_leave(&s->gate);
-      return r;
-    }
-  }
+  return transfer(w->socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true, w->blocking,
+                  &deadline);
 }
 
 ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len) {

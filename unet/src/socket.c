@@ -24,6 +24,8 @@ int unet__socket_init(struct unet_socket *s, int fd) {
   atomic_init(&s->fd, fd);
   s->efd = efd;
   atomic_init(&s->gate.state, 0);
+  atomic_init(&s->spin_ns, 0);
+  atomic_init(&s->spin_credit, 0);
   return 0;
 }
 

@@ -365,6 +365,25 @@ UNET_API ssize_t unet_socket_write(unet_socket *s, const void *buf,
  * accepted. No other thread may use s any more. C only. */
 UNET_API void unet_socket_free(unet_socket *s);
 
+/* -- Beyond Go: spin-then-wait ------------------------------------------ */
+
+/* unet_socket_set_spin: spin only while recent spins found data (20 us). */
+#define UNET_SPIN_ADAPTIVE (-1)
+
+/*
+ * Makes blocking reads and writes on s retry the non-blocking syscall for up
+ * to spin_ns nanoseconds before sleeping in ppoll (waking from ppoll is
+ * expensive on virtual machines). 0, the default, is Go's behaviour: wait at
+ * once. UNET_SPIN_ADAPTIVE spins up to 20 us, and only while recent spins
+ * found data: a socket whose peer is slow stops spinning and probes again
+ * once every 16 waits. Results are the same in every mode; a spinner notices
+ * Close or Release at once. Spinning trades CPU (and syscalls: one recvmsg
+ * or sendmsg per retry) for latency: see testing/bench/RESULTS.md.
+ * Returns 0, or -EINVAL for a NULL s or spin_ns below UNET_SPIN_ADAPTIVE.
+ * Costs nothing.
+ */
+UNET_API int unet_socket_set_spin(unet_socket *s, int64_t spin_ns);
+
 /* -- Beyond Go: credentials, pidfds ------------------------------------- */
 
 /* Turns SO_PASSCRED on or off: with it on, every message read carries the

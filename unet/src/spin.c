@@ -1,0 +1,78 @@
+/* Spin-then-wait (beyond Go): retry a non-blocking recvmsg/sendmsg for a
+ * short budget before sleeping in ppoll, which is expensive to wake from on
+ * virtual machines. Off by default; unet_socket_set_spin() turns it on. */
+#include <errno.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* The adaptive mode's budget. */
+#define ADAPTIVE_SPIN_NS INT64_C(20000)
+/* Most credit an adaptive socket keeps; a miss takes it all. */
+#define MAX_CREDIT 4
+/* While out of credit, spin again (a probe) once per this many waits. */
+#define PROBE_EVERY 16
+
+static int64_t now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t); /* vDSO: no syscall. */
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Whether an adaptive socket spins this time. */
+static bool adaptive_allows(struct unet_socket *s) {
+  int credit = atomic_load_explicit(&s->spin_credit, memory_order_relaxed);
+  if (credit > 0)
+    return true;
+  /* Out of credit: count down to the next probe. */
+  if (credit > -PROBE_EVERY) {
+    atomic_store_explicit(&s->spin_credit, credit - 1, memory_order_relaxed);
+    return false;
+  }
+  return true;
+}
+
+static void adaptive_record(struct unet_socket *s, bool hit) {
+  int credit = atomic_load_explicit(&s->spin_credit, memory_order_relaxed);
+  credit = hit ? (credit < 1 ? 1 : credit < MAX_CREDIT ? credit + 1 : MAX_CREDIT) : 0;
+  atomic_store_explicit(&s->spin_credit, credit, memory_order_relaxed);
+}
+
+int unet_socket_set_spin(unet_socket *s, int64_t spin_ns) {
+  if (!s || spin_ns < UNET_SPIN_ADAPTIVE)
+    return -EINVAL;
+  atomic_store_explicit(&s->spin_ns, spin_ns, memory_order_relaxed);
+  atomic_store_explicit(&s->spin_credit, MAX_CREDIT, memory_order_relaxed);
+  return 0;
+}
+
+ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
+                   bool write) {
+  int64_t budget = atomic_load_explicit(&s->spin_ns, memory_order_relaxed);
+  if (budget == 0)
+    return -EAGAIN;
+  bool adaptive = budget == UNET_SPIN_ADAPTIVE;
+  if (adaptive) {
+    if (!adaptive_allows(s))
+      return -EAGAIN;
+    budget = ADAPTIVE_SPIN_NS;
+  }
+  int64_t until = now_ns() + budget;
+  for (;;) {
+    /* Close and Release swap the fd first: a spinner stops at once. */
+    if (atomic_load_explicit(&s->fd, memory_order_acquire) < 0)
+      return -EBADF;
+    ssize_t n = write ? sendmsg(fd, msg, flags) : recvmsg(fd, msg, flags);
+    if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
+      if (adaptive)
+        adaptive_record(s, true);
+      return n >= 0 ? n : -errno;
+    }
+    if (now_ns() >= until) {
+      if (adaptive)
+        adaptive_record(s, false);
+      return -EAGAIN;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+// Beyond Go: spin-then-wait. The results are Go's in every mode, and Close
+// or Release stop a spinning thread at once.
+#include <errno.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+using unet_testing::KindName;
+using unet_testing::MakeSocketPair;
+using unet_testing::UnetKindTest;
+
+class SpinKindTest : public UnetKindTest {
+ protected:
+  // Ping-pong of `rounds` bytes with an echo thread, both sockets in `mode`.
+  void PingPong(int64_t mode, int rounds) {
+    auto pair = MakeSocketPair(packet());
+    ASSERT_EQ(unet_socket_set_spin(pair.a.get(), mode), 0);
+    ASSERT_EQ(unet_socket_set_spin(pair.b.get(), mode), 0);
+    std::thread echo([&] {
+      char c;
+      while (unet_socket_read(pair.b.get(), &c, 1) == 1) unet_socket_write(pair.b.get(), &c, 1);
+    });
+    for (int i = 0; i < rounds; i++) {
+      char out = static_cast<char>(i), in = 0;
+      ASSERT_EQ(unet_socket_write(pair.a.get(), &out, 1), 1);
+      ASSERT_EQ(unet_socket_read(pair.a.get(), &in, 1), 1);
+      ASSERT_EQ(in, out);
+    }
+    ASSERT_EQ(unet_socket_shutdown(pair.a.get()), 0);
+    echo.join();
+  }
+};
+
+TEST_P(SpinKindTest, PingPongIsCorrectWhenSpinning) { PingPong(20000, 2000); }
+
+TEST_P(SpinKindTest, PingPongIsCorrectWhenAdaptive) { PingPong(UNET_SPIN_ADAPTIVE, 2000); }
+
+TEST_P(SpinKindTest, SlowPeerStillServedByAnAdaptiveSocket) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_set_spin(pair.a.get(), UNET_SPIN_ADAPTIVE), 0);
+  for (int i = 0; i < 20; i++) {
+    auto late = std::async(std::launch::async, [&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      return unet_socket_write(pair.b.get(), "s", 1);
+    });
+    char c;
+    ASSERT_EQ(unet_socket_read(pair.a.get(), &c, 1), 1);
+    ASSERT_EQ(late.get(), 1);
+  }
+}
+
+TEST_P(SpinKindTest, CloseStopsASpinningReaderAtOnce) {
+  auto pair = MakeSocketPair(packet());
+  // A budget of a minute: only Close can end this read early.
+  ASSERT_EQ(unet_socket_set_spin(pair.a.get(), INT64_C(60) * 1000 * 1000 * 1000), 0);
+  auto reader = std::async(std::launch::async, [&] {
+    char c;
+    return unet_socket_read(pair.a.get(), &c, 1);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto start = std::chrono::steady_clock::now();
+  int fd = unet_socket_release(pair.a.get());
+  ASSERT_GE(fd, 0);
+  unet_testing::UniqueFd owned(fd);
+  ASSERT_EQ(reader.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(reader.get(), -EBADF);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
+TEST_P(SpinKindTest, NonBlockingReadersNeverSpin) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_set_spin(pair.a.get(), INT64_C(60) * 1000 * 1000 * 1000), 0);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), false);
+  char c;
+  struct iovec iov = {&c, 1};
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EAGAIN);  // At once.
+}
+
+TEST_P(SpinKindTest, BadBudgetsAreEinval) {
+  auto pair = MakeSocketPair(packet());
+  EXPECT_EQ(unet_socket_set_spin(nullptr, 0), -EINVAL);
+  EXPECT_EQ(unet_socket_set_spin(pair.a.get(), -2), -EINVAL);
+  EXPECT_EQ(unet_socket_set_spin(pair.a.get(), 0), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, SpinKindTest, ::testing::Bool(), KindName);
+
+}  // namespace
