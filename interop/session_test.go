@@ -77,11 +77,16 @@ func startPeer(t *testing.T, binary string, packet bool, extra []*os.File) *sess
 	return s
 }
 
+// names draws the random parts of socket names: seeded per process, since
+// Go 1.19's global source is not, and tests in parallel sandboxes share the
+// abstract namespace and /tmp.
+var names = rand.New(rand.NewSource(time.Now().UnixNano() ^ int64(os.Getpid())<<32))
+
 // shortDir makes a temporary directory whose path has the same length in
 // every run, so socket names compare across runs.
 func shortDir(t *testing.T) string {
 	t.Helper()
-	dir := fmt.Sprintf("/tmp/unet-interop-%08x", rand.Uint32())
+	dir := fmt.Sprintf("/tmp/unet-interop-%08x", names.Uint32())
 	if err := os.Mkdir(dir, 0700); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +95,7 @@ func shortDir(t *testing.T) string {
 
 // abstractName is a unique abstract name of fixed length.
 func abstractName() string {
-	return fmt.Sprintf("@unet-interop-%08x", rand.Uint32())
+	return fmt.Sprintf("@unet-interop-%08x", names.Uint32())
 }
 
 func (s *session) kind() string {

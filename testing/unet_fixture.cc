@@ -1,8 +1,10 @@
 #include "testing/unet_fixture.h"
 
+#include <stdio.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <random>
 
 #include "testing/fd_count.h"
 
@@ -21,17 +23,28 @@ SocketPair MakeSocketPair(bool packet) {
   return SocketPair{SocketPtr(a), SocketPtr(b)};
 }
 
+// A token unique to this process: the pid alone is not, since sandboxes run
+// tests in pid namespaces of their own (every test is pid 2 or so) while
+// sharing the abstract socket namespace and /tmp.
+static const std::string& ProcessToken() {
+  static const std::string token = [] {
+    std::random_device random;
+    char hex[17];
+    snprintf(hex, sizeof(hex), "%08x%08x", random(), random());
+    return std::string(hex);
+  }();
+  return token;
+}
+
 std::string TempSocketPath(const std::string& name) {
   // Not under TEST_TMPDIR: Bazel's is longer than a socket path may be.
   static std::atomic<int> counter{0};
-  return "/tmp/libunet-" + name + "." + std::to_string(getpid()) + "." +
-         std::to_string(counter++);
+  return "/tmp/libunet-" + name + "." + ProcessToken() + "." + std::to_string(counter++);
 }
 
 std::string UniqueAbstractName() {
   static std::atomic<int> counter{0};
-  return "@libunet-test-" + std::to_string(getpid()) + "-" +
-         std::to_string(counter++);
+  return "@libunet-test-" + ProcessToken() + "-" + std::to_string(counter++);
 }
 
 void UnetTest::SetUp() {

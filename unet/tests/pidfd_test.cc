@@ -40,19 +40,24 @@ int PidfdSendSignal(int pidfd, int sig) {
 
 class PidfdTest : public UnetTest {
  protected:
-  // A child that connects to name, sends one byte, then waits for its end.
+  // A child that connects to name, waits for the parent's go-ahead (so the
+  // parent can set socket options first), sends one byte, then waits for
+  // the end.
   pid_t ForkClient(const std::string& name) {
     pid_t pid = fork();
     if (pid == 0) {
       unet_socket* s = nullptr;
       if (unet_connect(name.c_str(), true, &s) < 0) _exit(2);
-      if (unet_socket_write(s, "p", 1) != 1) _exit(3);
       char c;
+      if (unet_socket_read(s, &c, 1) != 1) _exit(3);
+      if (unet_socket_write(s, "p", 1) != 1) _exit(4);
       unet_socket_read(s, &c, 1);  // Returns when the parent closes.
       _exit(0);
     }
     return pid;
   }
+
+  static void GoAhead(unet_socket* s) { ASSERT_EQ(unet_socket_write(s, "g", 1), 1); }
 
   static void Reap(pid_t pid) {
     int status = 0;
@@ -79,6 +84,7 @@ TEST_F(PidfdTest, PeerPidfdRefersToThePeer) {
   EXPECT_TRUE(fcntl(pidfd, F_GETFD) & FD_CLOEXEC);
   EXPECT_EQ(PidOf(pidfd), child);
   EXPECT_EQ(PidfdSendSignal(pidfd, 0), 0);  // Alive, and ours to signal.
+  GoAhead(conn.get());
 
   conn.reset();  // The child's read ends; it exits.
   Reap(child);
@@ -103,6 +109,7 @@ TEST_F(PidfdTest, MessagesCarryTheSendersPidfd) {
     GTEST_SKIP() << "SO_PASSPIDFD needs Linux 6.5";
   }
   ASSERT_EQ(r, 0);
+  GoAhead(conn.get());
 
   unet_socket_reader reader;
   unet_socket_reader_init(&reader, conn.get(), true);
