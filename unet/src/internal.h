@@ -22,8 +22,8 @@ struct unet_socket {
   struct unet__gate gate;
   /* Spin-then-wait (beyond Go): budget in ns, 0 = off, UNET_SPIN_ADAPTIVE. */
   _Atomic int64_t spin_ns;
-  /* Adaptive mode: > 0 while recent spins found data; counts skipped spins
-   * while <= 0, to probe again now and then. */
+  /* Adaptive mode: > 0 while recent spins found data; counts up from a
+   * negative value to the next probe (at 0) otherwise. */
   _Atomic int spin_credit;
 };
 

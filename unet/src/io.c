@@ -23,7 +23,7 @@ static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool writ
       continue;
     if (!blocking || n != -EAGAIN)
       break;
-    if (!spun) {
+    if (!spun && !write) {
       spun = true;
       n = unet__spin(s, fd, msg, flags, write);
       if (n != -EAGAIN)

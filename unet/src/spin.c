@@ -9,10 +9,13 @@
 
 /* The adaptive mode's budget. */
 #define ADAPTIVE_SPIN_NS INT64_C(20000)
-/* Most credit an adaptive socket keeps; a miss takes it all. */
+/* Most credit an adaptive socket keeps. */
 #define MAX_CREDIT 4
 /* While out of credit, spin again (a probe) once per this many waits. */
 #define PROBE_EVERY 16
+/* After being preempted while spinning, wait this many times before the
+ * next probe: more threads want the cores than there are. */
+#define PREEMPTED_BACKOFF (8 * PROBE_EVERY)
 
 static int64_t now_ns(void) {
   struct timespec t;
@@ -20,22 +23,31 @@ static int64_t now_ns(void) {
   return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-/* Whether an adaptive socket spins this time. */
+/* Whether an adaptive socket spins this time. Credit > 0: yes; otherwise
+ * count up towards the next probe. */
 static bool adaptive_allows(struct unet_socket *s) {
   int credit = atomic_load_explicit(&s->spin_credit, memory_order_relaxed);
   if (credit > 0)
     return true;
-  /* Out of credit: count down to the next probe. */
-  if (credit > -PROBE_EVERY) {
-    atomic_store_explicit(&s->spin_credit, credit - 1, memory_order_relaxed);
-    return false;
-  }
-  return true;
+  atomic_store_explicit(&s->spin_credit, credit + 1, memory_order_relaxed);
+  return credit == 0;
 }
 
-static void adaptive_record(struct unet_socket *s, bool hit) {
+enum spin_outcome { SPIN_HIT, SPIN_MISS, SPIN_PREEMPTED };
+
+static void adaptive_record(struct unet_socket *s, enum spin_outcome outcome) {
   int credit = atomic_load_explicit(&s->spin_credit, memory_order_relaxed);
-  credit = hit ? (credit < 1 ? 1 : credit < MAX_CREDIT ? credit + 1 : MAX_CREDIT) : 0;
+  switch (outcome) {
+    case SPIN_HIT:
+      credit = credit < 1 ? 1 : credit < MAX_CREDIT ? credit + 1 : MAX_CREDIT;
+      break;
+    case SPIN_MISS:
+      credit = -PROBE_EVERY;
+      break;
+    case SPIN_PREEMPTED:
+      credit = -PREEMPTED_BACKOFF;
+      break;
+  }
   atomic_store_explicit(&s->spin_credit, credit, memory_order_relaxed);
 }
 
@@ -58,21 +70,34 @@ ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
       return -EAGAIN;
     budget = ADAPTIVE_SPIN_NS;
   }
-  int64_t until = now_ns() + budget;
+  int64_t last = now_ns(), until = last + budget;
+  enum spin_outcome outcome = SPIN_MISS;
+  ssize_t n = -EAGAIN;
   for (;;) {
     /* Close and Release swap the fd first: a spinner stops at once. */
     if (atomic_load_explicit(&s->fd, memory_order_acquire) < 0)
       return -EBADF;
-    ssize_t n = write ? sendmsg(fd, msg, flags) : recvmsg(fd, msg, flags);
+    n = write ? sendmsg(fd, msg, flags) : recvmsg(fd, msg, flags);
     if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
-      if (adaptive)
-        adaptive_record(s, true);
-      return n >= 0 ? n : -errno;
+      n = n >= 0 ? n : -errno;
+      outcome = SPIN_HIT;
+      break;
     }
-    if (now_ns() >= until) {
-      if (adaptive)
-        adaptive_record(s, false);
-      return -EAGAIN;
+    int64_t now = now_ns();
+    /* One retry taking longer than the whole budget: this thread was
+     * preempted, so spinning steals CPU from threads that need it. */
+    if (now - last > budget) {
+      outcome = SPIN_PREEMPTED;
+      n = -EAGAIN;
+      break;
     }
+    if (now >= until) {
+      n = -EAGAIN;
+      break;
+    }
+    last = now;
   }
+  if (adaptive)
+    adaptive_record(s, outcome);
+  return n;
 }

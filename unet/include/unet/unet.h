@@ -367,18 +367,21 @@ UNET_API void unet_socket_free(unet_socket *s);
 
 /* -- Beyond Go: spin-then-wait ------------------------------------------ */
 
-/* unet_socket_set_spin: spin only while recent spins found data (20 us). */
+/* unet_socket_set_spin: spin up to 20 us, only while spinning pays. */
 #define UNET_SPIN_ADAPTIVE (-1)
 
 /*
- * Makes blocking reads and writes on s retry the non-blocking syscall for up
- * to spin_ns nanoseconds before sleeping in ppoll (waking from ppoll is
- * expensive on virtual machines). 0, the default, is Go's behaviour: wait at
- * once. UNET_SPIN_ADAPTIVE spins up to 20 us, and only while recent spins
- * found data: a socket whose peer is slow stops spinning and probes again
- * once every 16 waits. Results are the same in every mode; a spinner notices
- * Close or Release at once. Spinning trades CPU (and syscalls: one recvmsg
- * or sendmsg per retry) for latency: see testing/bench/RESULTS.md.
+ * Makes blocking reads on s retry the non-blocking recvmsg for up to
+ * spin_ns nanoseconds before sleeping in ppoll (waking from ppoll is
+ * expensive on virtual machines). Writes never spin: a full socket means a
+ * slow reader. 0, the default, is Go's behaviour: wait at once.
+ * UNET_SPIN_ADAPTIVE spins up to 20 us, and only while spinning pays: a spin
+ * that finds nothing stops it for 16 waits (then one probe spins), and a spin
+ * during which the thread was preempted (more busy threads than cores) stops
+ * it for 128 waits.
+ * Results are the same in every mode; a spinner notices Close or Release at
+ * once. Spinning trades CPU (and syscalls: one recvmsg per retry) for
+ * latency: see testing/bench/RESULTS.md.
  * Returns 0, or -EINVAL for a NULL s or spin_ns below UNET_SPIN_ADAPTIVE.
  * Costs nothing.
  */
