@@ -31,63 +31,12 @@ var exercises = []exercise{
 	{"PeerKilledWhileReading", peerKilledWhileReading},
 }
 
-// writeAll writes data in calls of at most protocol.MaxChunk bytes.
-func (s *session) writeAll(data []byte) error {
-	for len(data) > 0 {
-		chunk := data
-		if len(chunk) > protocol.MaxChunk {
-			chunk = chunk[:protocol.MaxChunk]
-		}
-		n, err := s.sock.Write(chunk)
-		if err != nil {
-			return err
-		}
-		data = data[n:]
-	}
-	return nil
-}
+func (s *session) readAll(n int) string { return protocol.ReadAll(s.sock, n) }
 
-// readAll reads n bytes and returns "ok <n> <checksum>" or the error name.
-func (s *session) readAll(n int) string {
-	var got []byte
-	buf := make([]byte, protocol.MaxChunk)
-	for len(got) < n {
-		limit := n - len(got)
-		if limit > len(buf) {
-			limit = len(buf)
-		}
-		m, err := s.sock.Read(buf[:limit])
-		if err != nil {
-			return "err " + protocol.ErrName(err)
-		}
-		got = append(got, buf[:m]...)
-	}
-	return fmt.Sprintf("ok %d %s", len(got), protocol.Checksum(got))
-}
-
-// readVec does one ReadVec into buffers of the given sizes.
-func (s *session) readVec(sizes ...int) string {
-	var bufs [][]byte
-	for _, size := range sizes {
-		bufs = append(bufs, make([]byte, size))
-	}
-	r := s.sock.Reader(true)
-	n, err := r.ReadVec(bufs)
-	var all []byte
-	for _, b := range bufs {
-		all = append(all, b...)
-	}
-	if err != nil {
-		if protocol.ErrName(err) == "TRUNC" {
-			return fmt.Sprintf("err TRUNC %d %s", n, protocol.Checksum(all))
-		}
-		return "err " + protocol.ErrName(err)
-	}
-	return fmt.Sprintf("ok %d %s", n, protocol.Checksum(all[:n]))
-}
+func (s *session) readVec(sizes ...int) string { return protocol.ReadVec(s.sock, sizes) }
 
 func (s *session) driverWrites(n int, seed uint32) {
-	err := s.writeAll(protocol.Pattern(n, seed))
+	err := protocol.WriteAll(s.sock, protocol.Pattern(n, seed))
 	s.note("driver writes %d bytes (seed %d): %s", n, seed, errText(err))
 }
 
@@ -159,55 +108,35 @@ func checkIds(sent, received string, count int) string {
 
 // driverSendsFds sends count new fds with one byte; returns their ids.
 func (s *session) driverSendsFds(count int) string {
-	fds, ids, err := protocol.MakeFds(count)
-	if err != nil {
-		s.t.Fatalf("MakeFds: %v", err)
+	f := fields(protocol.SendFds(s.sock, count))
+	if len(f) != 3 || f[0] != "ok" {
+		s.note("driver sends %d fds -> %v", count, f)
+		return ""
 	}
-	defer protocol.CloseFds(fds)
-	w := s.sock.Writer(true)
-	w.PackFDs(fds...)
-	n, err := w.WriteVec([][]byte{[]byte("F")})
-	s.note("driver sends %d fds -> %d %s", count, n, errText(err))
-	return ids
+	s.note("driver sends %d fds -> %s ok", count, f[1])
+	return f[2]
 }
 
 // driverReceivesFds reads one byte with room for enable fds (none if
 // negative) and checks what arrived against the sender's ids.
 func (s *session) driverReceivesFds(enable int, sentIds string) {
-	r := s.sock.Reader(true)
-	if enable >= 0 {
-		r.EnableFDs(enable)
+	s.note("driver receives (enable %d) -> %s", enable, s.fdReport(protocol.ReceiveFds(s.sock, enable), sentIds))
+}
+
+// fdReport turns a recvfds reply into its transcript form, with the
+// identities compared against the sender's.
+func (s *session) fdReport(reply, sentIds string) string {
+	f := fields(reply)
+	if len(f) != 5 || f[0] != "ok" {
+		return reply
 	}
-	buf := make([]byte, 1)
-	n, err := r.ReadVec([][]byte{buf})
-	if err != nil {
-		r.CloseFDs()
-		s.note("driver receives (enable %d) -> err %s", enable, protocol.ErrName(err))
-		return
-	}
-	fds, err := r.ExtractFDs()
-	if err != nil {
-		r.CloseFDs()
-		s.note("driver extracts -> err %s", protocol.ErrName(err))
-		return
-	}
-	verdict, ids := protocol.CheckFds(fds)
-	protocol.CloseFds(fds)
-	s.note("driver receives (enable %d) -> %d bytes, %d fds, %s, %s",
-		enable, n, len(fds), verdict, checkIds(sentIds, ids, len(fds)))
+	count, _ := strconv.Atoi(f[2])
+	return fmt.Sprintf("%s bytes, %d fds, %s, %s", f[1], count, f[3], checkIds(sentIds, f[4], count))
 }
 
 // peerReceivesFds asks the peer to receive and checks its report.
 func (s *session) peerReceivesFds(enable int, sentIds string) {
-	r := s.call(fmt.Sprintf("recvfds %d", enable))
-	f := fields(r)
-	if len(f) != 5 || f[0] != "ok" {
-		s.note("peer recvfds %d -> %s", enable, r)
-		return
-	}
-	count, _ := strconv.Atoi(f[2])
-	s.note("peer recvfds %d -> %s bytes, %d fds, %s, %s",
-		enable, f[1], count, f[3], checkIds(sentIds, f[4], count))
+	s.note("peer recvfds %d -> %s", enable, s.fdReport(s.call(fmt.Sprintf("recvfds %d", enable)), sentIds))
 }
 
 // peerSendsFds asks the peer to send count fds; returns their ids.

@@ -25,11 +25,7 @@ var setups = []setup{
 func peerListens(abstract bool) func(*testing.T, string, bool) *session {
 	return func(t *testing.T, binary string, packet bool) *session {
 		s := startPeer(t, binary, packet, nil)
-		addr := abstractName()
-		if !abstract {
-			s.dir = shortDir(t)
-			addr = s.dir + "/socket"
-		}
+		addr := s.address(abstract)
 		s.expectOk("listen " + s.kind() + " " + addr)
 		sock, err := unet.Connect(addr, packet)
 		if err != nil {
@@ -44,11 +40,7 @@ func peerListens(abstract bool) func(*testing.T, string, bool) *session {
 func driverListens(abstract bool) func(*testing.T, string, bool) *session {
 	return func(t *testing.T, binary string, packet bool) *session {
 		s := startPeer(t, binary, packet, nil)
-		addr := abstractName()
-		if !abstract {
-			s.dir = shortDir(t)
-			addr = s.dir + "/socket"
-		}
+		addr := s.address(abstract)
 		server, err := unet.BindAndListen(addr, packet)
 		if err != nil {
 			t.Fatalf("BindAndListen: %v", err)
@@ -65,6 +57,15 @@ func driverListens(abstract bool) func(*testing.T, string, bool) *session {
 		}
 		return s
 	}
+}
+
+// address names the socket: abstract, or a path in a directory of s's own.
+func (s *session) address(abstract bool) string {
+	if abstract {
+		return abstractName()
+	}
+	s.dir = shortDir(s.t)
+	return s.dir + "/socket"
 }
 
 // inheritedSocketpair gives the peer one end of a socketpair across exec.

@@ -6,7 +6,7 @@
 #include <atomic>
 #include <random>
 
-#include "testing/fd_count.h"
+#include "testing/fd_census.h"
 
 namespace unet_testing {
 
@@ -48,12 +48,12 @@ std::string UniqueAbstractName() {
 }
 
 void UnetTest::SetUp() {
-  fds_before_ = CountOpenFds();
+  fds_before_ = fd_census();
   ASSERT_GE(fds_before_, 0);
 }
 
 void UnetTest::TearDown() {
-  EXPECT_EQ(CountOpenFds(), fds_before_) << "the test leaked or closed an fd";
+  EXPECT_EQ(fd_census(), fds_before_) << "the test leaked or closed an fd";
 }
 
 std::string KindName(const ::testing::TestParamInfo<bool>& info) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "interop/peer_c/peer_support.h"
+#include "testing/fd_census.h"
 #include "unet/unet.h"
 
 #define MAX_WORDS 4
@@ -367,7 +368,7 @@ static bool run(struct peer *p, char **w, int n) {
   } else if (!strcmp(w[0], "writeloop") || !strcmp(w[0], "readloop")) {
     cmd_loop(p, !strcmp(w[0], "writeloop"));
   } else if (!strcmp(w[0], "fdcount")) {
-    printf("ok %d", peer_count_fds() - p->baseline);
+    printf("ok %d", fd_census() - p->baseline);
   } else if (!strcmp(w[0], "pid")) {
     printf("ok %d", getpid());
   } else if (!strcmp(w[0], "recvcred")) {
@@ -389,7 +390,7 @@ static bool run(struct peer *p, char **w, int n) {
 }
 
 int main(void) {
-  struct peer p = {.baseline = peer_count_fds()};
+  struct peer p = {.baseline = fd_census()};
   char *line = NULL;
   size_t cap = 0;
   while (getline(&line, &cap, stdin) > 0) {

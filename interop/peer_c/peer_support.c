@@ -1,7 +1,6 @@
 /* The C peer's twin of interop/protocol/protocol.go. */
 #include "interop/peer_c/peer_support.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -135,17 +134,6 @@ int peer_parse_sizes(const char *s, size_t *sizes, int max) {
   return *s ? -1 : n;
 }
 
-int peer_count_fds(void) {
-  DIR *dir = opendir("/proc/self/fd");
-  if (!dir)
-    return -1;
-  int count = 0;
-  struct dirent *entry;
-  while ((entry = readdir(dir)))
-    count += entry->d_name[0] != '.';
-  closedir(dir);
-  return count - 1;
-}
 
 int peer_pid_of_pidfd(int pidfd) {
   char path[64], line[128];

@@ -38,7 +38,4 @@ int peer_parse_sizes(const char *s, size_t *sizes, int max);
 /* The pid a pidfd refers to (from /proc/self/fdinfo), or -1. */
 int peer_pid_of_pidfd(int pidfd);
 
-/* Open fds of this process. */
-int peer_count_fds(void);
-
 #endif /* LIBUNET_INTEROP_PEER_C_PEER_SUPPORT_H_ */

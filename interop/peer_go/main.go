@@ -103,17 +103,8 @@ func (p *peer) run(args []string) string {
 	case "write":
 		n, _ := strconv.Atoi(args[1])
 		seed, _ := strconv.Atoi(args[2])
-		data := protocol.Pattern(n, uint32(seed))
-		for len(data) > 0 {
-			chunk := data
-			if len(chunk) > protocol.MaxChunk {
-				chunk = chunk[:protocol.MaxChunk]
-			}
-			w, err := p.conn.Write(chunk)
-			if err != nil {
-				return errReply(err)
-			}
-			data = data[w:]
+		if err := protocol.WriteAll(p.conn, protocol.Pattern(n, uint32(seed))); err != nil {
+			return errReply(err)
 		}
 		return fmt.Sprintf("ok %d", n)
 	case "writev":
@@ -133,77 +124,20 @@ func (p *peer) run(args []string) string {
 		}
 		return fmt.Sprintf("ok %d", n)
 	case "read":
-		want, _ := strconv.Atoi(args[1])
-		var got []byte
-		buf := make([]byte, protocol.MaxChunk)
-		for len(got) < want {
-			limit := want - len(got)
-			if limit > len(buf) {
-				limit = len(buf)
-			}
-			n, err := p.conn.Read(buf[:limit])
-			if err != nil {
-				return errReply(err)
-			}
-			got = append(got, buf[:n]...)
-		}
-		return fmt.Sprintf("ok %d %s", len(got), protocol.Checksum(got))
+		n, _ := strconv.Atoi(args[1])
+		return protocol.ReadAll(p.conn, n)
 	case "readv":
 		sizes, err := protocol.Sizes(args[1])
 		if err != nil {
 			return "err USAGE"
 		}
-		var bufs [][]byte
-		for _, size := range sizes {
-			bufs = append(bufs, make([]byte, size))
-		}
-		r := p.conn.Reader(true)
-		n, err := r.ReadVec(bufs)
-		var all []byte
-		for _, b := range bufs {
-			all = append(all, b...)
-		}
-		if err != nil {
-			if protocol.ErrName(err) == "TRUNC" {
-				return fmt.Sprintf("err TRUNC %d %s", n, protocol.Checksum(all))
-			}
-			return errReply(err)
-		}
-		return fmt.Sprintf("ok %d %s", n, protocol.Checksum(all[:n]))
+		return protocol.ReadVec(p.conn, sizes)
 	case "sendfds":
 		count, _ := strconv.Atoi(args[1])
-		fds, ids, err := protocol.MakeFds(count)
-		if err != nil {
-			return errReply(err)
-		}
-		defer protocol.CloseFds(fds)
-		w := p.conn.Writer(true)
-		w.PackFDs(fds...)
-		n, err := w.WriteVec([][]byte{[]byte("F")})
-		if err != nil {
-			return errReply(err)
-		}
-		return fmt.Sprintf("ok %d %s", n, ids)
+		return protocol.SendFds(p.conn, count)
 	case "recvfds":
 		enable, _ := strconv.Atoi(args[1])
-		r := p.conn.Reader(true)
-		if enable >= 0 {
-			r.EnableFDs(enable)
-		}
-		buf := make([]byte, 1)
-		n, err := r.ReadVec([][]byte{buf})
-		if err != nil {
-			r.CloseFDs()
-			return errReply(err)
-		}
-		fds, err := r.ExtractFDs()
-		if err != nil {
-			r.CloseFDs()
-			return errReply(err)
-		}
-		verdict, ids := protocol.CheckFds(fds)
-		protocol.CloseFds(fds)
-		return fmt.Sprintf("ok %d %d %s %s", n, len(fds), verdict, ids)
+		return protocol.ReceiveFds(p.conn, enable)
 	case "shutdown":
 		if err := p.conn.Shutdown(); err != nil {
 			return errReply(err)

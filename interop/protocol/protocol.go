@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+	"gvisor.dev/gvisor/pkg/unet"
 )
 
 // MaxChunk is the most one read or write call moves (the largest message on
@@ -189,4 +190,100 @@ func Sizes(s string) ([]int, error) {
 		sizes = append(sizes, n)
 	}
 	return sizes, nil
+}
+
+// WriteAll writes data in calls of at most MaxChunk bytes.
+func WriteAll(s *unet.Socket, data []byte) error {
+	for len(data) > 0 {
+		chunk := data
+		if len(chunk) > MaxChunk {
+			chunk = chunk[:MaxChunk]
+		}
+		n, err := s.Write(chunk)
+		if err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
+}
+
+// ReadAll reads n bytes in calls of at most MaxChunk bytes; it returns
+// "ok N CHECKSUM" or "err NAME", as the protocol's read command replies.
+func ReadAll(s *unet.Socket, n int) string {
+	var got []byte
+	buf := make([]byte, MaxChunk)
+	for len(got) < n {
+		limit := n - len(got)
+		if limit > len(buf) {
+			limit = len(buf)
+		}
+		m, err := s.Read(buf[:limit])
+		if err != nil {
+			return "err " + ErrName(err)
+		}
+		got = append(got, buf[:m]...)
+	}
+	return fmt.Sprintf("ok %d %s", len(got), Checksum(got))
+}
+
+// ReadVec does one blocking ReadVec into buffers of the given sizes; it
+// returns the protocol's readv reply.
+func ReadVec(s *unet.Socket, sizes []int) string {
+	var bufs [][]byte
+	for _, size := range sizes {
+		bufs = append(bufs, make([]byte, size))
+	}
+	r := s.Reader(true)
+	n, err := r.ReadVec(bufs)
+	var all []byte
+	for _, b := range bufs {
+		all = append(all, b...)
+	}
+	if err != nil {
+		if ErrName(err) == "TRUNC" {
+			return fmt.Sprintf("err TRUNC %d %s", n, Checksum(all))
+		}
+		return "err " + ErrName(err)
+	}
+	return fmt.Sprintf("ok %d %s", n, Checksum(all[:n]))
+}
+
+// SendFds opens count fds (MakeFds) and sends them with the byte F in one
+// WriteVec; it returns the protocol's sendfds reply, "ok 1 IDS".
+func SendFds(s *unet.Socket, count int) string {
+	fds, ids, err := MakeFds(count)
+	if err != nil {
+		return "err " + ErrName(err)
+	}
+	defer CloseFds(fds)
+	w := s.Writer(true)
+	w.PackFDs(fds...)
+	n, err := w.WriteVec([][]byte{[]byte("F")})
+	if err != nil {
+		return "err " + ErrName(err)
+	}
+	return fmt.Sprintf("ok %d %s", n, ids)
+}
+
+// ReceiveFds reads one byte with room for enable fds (none if negative),
+// checks and closes what arrived; it returns the protocol's recvfds reply,
+// "ok BYTES COUNT VERDICT IDS".
+func ReceiveFds(s *unet.Socket, enable int) string {
+	r := s.Reader(true)
+	if enable >= 0 {
+		r.EnableFDs(enable)
+	}
+	n, err := r.ReadVec([][]byte{make([]byte, 1)})
+	var fds []int
+	if err == nil {
+		fds, err = r.ExtractFDs()
+	}
+	if err != nil {
+		r.CloseFDs()
+		return "err " + ErrName(err)
+	}
+	verdict, ids := CheckFds(fds)
+	CloseFds(fds)
+	return fmt.Sprintf("ok %d %d %s %s", n, len(fds), verdict, ids)
 }

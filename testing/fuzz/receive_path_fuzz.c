@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "testing/fuzz/fd_census.h"
+#include "testing/fd_census.h"
 #include "unet/unet.h"
 
 #define MAX_SEND_FDS 8

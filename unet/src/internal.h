@@ -70,6 +70,11 @@ ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
  * Returns the fd or a negative errno. */
 int unet__socket_create(bool packet);
 
+/* Creates a socket (as unet__socket_create) and binds or connects it (op) to
+ * the name addr. Returns the fd, or a negative errno with nothing left open. */
+int unet__socket_at(const char *addr, bool packet,
+                    int (*op)(int, const struct sockaddr *, socklen_t));
+
 /* Encodes name as Go's unix.SockaddrUnix.sockaddr() does. Returns 0 or
  * -EINVAL (NULL, or UNET_MAX_NAME + 1 bytes or more). */
 int unet__sockaddr_encode(const char *name, struct sockaddr_un *ret_addr,

@@ -20,20 +20,10 @@ int unet_server_socket_new(int fd, unet_server_socket **ret_server) {
 int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server) {
   if (!ret_server)
     return -EINVAL;
-  struct sockaddr_un sa;
-  socklen_t len;
-  int r = unet__sockaddr_encode(addr, &sa, &len);
-  if (r < 0)
-    return r;
-  int fd = unet__socket_create(packet);
+  int fd = unet__socket_at(addr, packet, bind);
   if (fd < 0)
     return fd;
-  if (bind(fd, (const struct sockaddr *)&sa, len) < 0) {
-    r = -errno;
-    close(fd);
-    return r;
-  }
-  r = unet_server_socket_new(fd, ret_server);
+  int r = unet_server_socket_new(fd, ret_server);
   if (r < 0)
     close(fd);
   return r;

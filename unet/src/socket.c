@@ -93,9 +93,8 @@ int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
   return 0;
 }
 
-int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
-  if (!ret_socket)
-    return -EINVAL;
+int unet__socket_at(const char *addr, bool packet,
+                    int (*op)(int, const struct sockaddr *, socklen_t)) {
   struct sockaddr_un sa;
   socklen_t len;
   int r = unet__sockaddr_encode(addr, &sa, &len);
@@ -104,12 +103,21 @@ int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
   int fd = unet__socket_create(packet);
   if (fd < 0)
     return fd;
-  if (connect(fd, (const struct sockaddr *)&sa, len) < 0) {
+  if (op(fd, (const struct sockaddr *)&sa, len) < 0) {
     r = -errno;
     close(fd);
     return r;
   }
-  r = unet__socket_adopt(fd, ret_socket);
+  return fd;
+}
+
+int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
+  if (!ret_socket)
+    return -EINVAL;
+  int fd = unet__socket_at(addr, packet, connect);
+  if (fd < 0)
+    return fd;
+  int r = unet__socket_adopt(fd, ret_socket);
   if (r < 0)
     close(fd);
   return r;

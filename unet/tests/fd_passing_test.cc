@@ -48,6 +48,15 @@ class FdPassingTest : public UnetKindTest {
     return owned;
   }
 
+  // Reads one byte on `to` into *r, with room for `enable` fds.
+  static void ReadWithRoom(unet_socket* to, int enable, unet_socket_reader* r) {
+    unet_socket_reader_init(r, to, true);
+    ASSERT_EQ(unet_control_message_enable_fds(&r->control, enable), 0);
+    char byte;
+    struct iovec iov = {&byte, 1};
+    ASSERT_EQ(unet_socket_reader_readv(r, &iov, 1), 1);
+  }
+
   static std::vector<int> Pipes(int count, std::vector<UniqueFd>* keep) {
     std::vector<int> fds;
     while (static_cast<int>(fds.size()) < count) {
@@ -130,11 +139,7 @@ TEST_P(FdPassingTest, EnableZeroReceivesNone) {
   std::vector<UniqueFd> keep;
   ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(2, &keep)));
   unet_socket_reader r;
-  unet_socket_reader_init(&r, pair.b.get(), true);
-  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 0), 0);
-  char byte;
-  struct iovec iov = {&byte, 1};
-  ASSERT_EQ(unet_socket_reader_readv(&r, &iov, 1), 1);
+  ASSERT_NO_FATAL_FAILURE(ReadWithRoom(pair.b.get(), 0, &r));
   EXPECT_TRUE(r.msg_flags & MSG_CTRUNC);
   EXPECT_EQ(unet_control_message_extract_fds(&r.control, nullptr, 0), 0);
 }
@@ -150,11 +155,7 @@ TEST_P(FdPassingTest, CloseFdsClosesEachOnceOnly) {
   std::vector<UniqueFd> keep;
   ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(2, &keep)));
   unet_socket_reader r;
-  unet_socket_reader_init(&r, pair.b.get(), true);
-  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 2), 0);
-  char byte;
-  struct iovec iov = {&byte, 1};
-  ASSERT_EQ(unet_socket_reader_readv(&r, &iov, 1), 1);
+  ASSERT_NO_FATAL_FAILURE(ReadWithRoom(pair.b.get(), 2, &r));
   unet_control_message_close_fds(&r.control);
   // Reuse the numbers just freed: a second close_fds must not close these.
   int p[2];
@@ -170,11 +171,7 @@ TEST_P(FdPassingTest, ExtractThenCloseFdsLeavesExtractedOpen) {
   std::vector<UniqueFd> keep;
   ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(1, &keep)));
   unet_socket_reader r;
-  unet_socket_reader_init(&r, pair.b.get(), true);
-  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
-  char byte;
-  struct iovec iov = {&byte, 1};
-  ASSERT_EQ(unet_socket_reader_readv(&r, &iov, 1), 1);
+  ASSERT_NO_FATAL_FAILURE(ReadWithRoom(pair.b.get(), 1, &r));
   int fd = -1;
   ASSERT_EQ(unet_control_message_extract_fds(&r.control, &fd, 1), 1);
   UniqueFd owned(fd);
