@@ -11,13 +11,14 @@
 namespace unet_testing {
 
 void UniqueFd::reset(int fd) {
-  if (fd_ >= 0) close(fd_);
+  if (fd_ >= 0)
+    close(fd_);
   fd_ = fd;
 }
 
 SocketPair MakeSocketPair(bool packet) {
-  unet_socket* a = nullptr;
-  unet_socket* b = nullptr;
+  unet_socket *a = nullptr;
+  unet_socket *b = nullptr;
   int r = unet_socketpair(packet, &a, &b);
   EXPECT_EQ(r, 0) << unet_strerror(r);
   return SocketPair{SocketPtr(a), SocketPtr(b)};
@@ -26,7 +27,7 @@ SocketPair MakeSocketPair(bool packet) {
 // A token unique to this process: the pid alone is not, since sandboxes run
 // tests in pid namespaces of their own (every test is pid 2 or so) while
 // sharing the abstract socket namespace and /tmp.
-static const std::string& ProcessToken() {
+static const std::string &ProcessToken() {
   static const std::string token = [] {
     std::random_device random;
     char hex[17];
@@ -36,7 +37,7 @@ static const std::string& ProcessToken() {
   return token;
 }
 
-std::string TempSocketPath(const std::string& name) {
+std::string TempSocketPath(const std::string &name) {
   // Not under TEST_TMPDIR: Bazel's is longer than a socket path may be.
   static std::atomic<int> counter{0};
   return "/tmp/libunet-" + name + "." + ProcessToken() + "." + std::to_string(counter++);
@@ -56,7 +57,7 @@ void UnetTest::TearDown() {
   EXPECT_EQ(fd_census(), fds_before_) << "the test leaked or closed an fd";
 }
 
-std::string KindName(const ::testing::TestParamInfo<bool>& info) {
+std::string KindName(const ::testing::TestParamInfo<bool> &info) {
   return info.param ? "SeqPacket" : "Stream";
 }
 

@@ -13,10 +13,10 @@
 namespace unet_testing {
 
 struct SocketDeleter {
-  void operator()(unet_socket* s) const { unet_socket_free(s); }
+  void operator()(unet_socket *s) const { unet_socket_free(s); }
 };
 struct ServerSocketDeleter {
-  void operator()(unet_server_socket* s) const { unet_server_socket_free(s); }
+  void operator()(unet_server_socket *s) const { unet_server_socket_free(s); }
 };
 using SocketPtr = std::unique_ptr<unet_socket, SocketDeleter>;
 using ServerSocketPtr = std::unique_ptr<unet_server_socket, ServerSocketDeleter>;
@@ -26,8 +26,8 @@ class UniqueFd {
  public:
   UniqueFd() = default;
   explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
+  UniqueFd(UniqueFd &&other) noexcept : fd_(other.release()) {}
+  UniqueFd &operator=(UniqueFd &&other) noexcept {
     reset(other.release());
     return *this;
   }
@@ -49,7 +49,7 @@ struct SocketPair {
 SocketPair MakeSocketPair(bool packet);
 
 // A fresh, short socket path under /tmp; the test unlinks what it binds.
-std::string TempSocketPath(const std::string& name);
+std::string TempSocketPath(const std::string &name);
 
 // A unique abstract name ("@libunet-test-<pid>-<n>").
 std::string UniqueAbstractName();
@@ -65,13 +65,12 @@ class UnetTest : public ::testing::Test {
 };
 
 // The same, parameterised by socket kind (true = SOCK_SEQPACKET).
-class UnetKindTest : public UnetTest,
-                     public ::testing::WithParamInterface<bool> {
+class UnetKindTest : public UnetTest, public ::testing::WithParamInterface<bool> {
  protected:
   bool packet() const { return GetParam(); }
 };
 
-std::string KindName(const ::testing::TestParamInfo<bool>& info);
+std::string KindName(const ::testing::TestParamInfo<bool> &info);
 
 }  // namespace unet_testing
 

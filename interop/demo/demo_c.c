@@ -20,8 +20,7 @@ static int talk(unet_socket *s) {
   int r = unet_socket_peer_cred(s, &cred);
   if (r < 0)
     return fail("reading the peer's credentials", r);
-  printf("C: connected; the peer is pid %d (uid %u, gid %u)\n", cred.pid,
-         cred.uid, cred.gid);
+  printf("C: connected; the peer is pid %d (uid %u, gid %u)\n", cred.pid, cred.uid, cred.gid);
 
   /* The greeting and one fd. */
   unet_socket_reader reader;

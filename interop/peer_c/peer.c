@@ -308,16 +308,33 @@ static bool run(struct peer *p, char **w, int n) {
     int words;
     bool conn;
   } commands[] = {
-      {"listen", 3, false},   {"accept", 1, false},  {"closeserver", 1, false},
-      {"connect", 3, false},  {"inherit", 2, false}, {"write", 3, true},
-      {"writev", 3, true},    {"read", 2, true},     {"readv", 2, true},
-      {"sendfds", 2, true},   {"recvfds", 2, true},  {"shutdown", 1, true},
-      {"close", 1, true},     {"peercred", 1, true}, {"names", 1, true},
-      {"writeloop", 1, true}, {"readloop", 1, true}, {"fdcount", 1, false},
-      {"pid", 1, false},      {"exit", 1, false},
+      {"listen", 3, false},
+      {"accept", 1, false},
+      {"closeserver", 1, false},
+      {"connect", 3, false},
+      {"inherit", 2, false},
+      {"write", 3, true},
+      {"writev", 3, true},
+      {"read", 2, true},
+      {"readv", 2, true},
+      {"sendfds", 2, true},
+      {"recvfds", 2, true},
+      {"shutdown", 1, true},
+      {"close", 1, true},
+      {"peercred", 1, true},
+      {"names", 1, true},
+      {"writeloop", 1, true},
+      {"readloop", 1, true},
+      {"fdcount", 1, false},
+      {"pid", 1, false},
+      {"exit", 1, false},
       /* Beyond Go: the C peer only. */
-      {"sendcred", 2, true},  {"recvcred", 2, true}, {"peerpidfd", 1, true},
-      {"recvpidfd", 1, true}, {"readtimeout", 2, true}, {"passcred", 1, true},
+      {"sendcred", 2, true},
+      {"recvcred", 2, true},
+      {"peerpidfd", 1, true},
+      {"recvpidfd", 1, true},
+      {"readtimeout", 2, true},
+      {"passcred", 1, true},
       {"passpidfd", 1, true},
   };
   size_t i = 0;
@@ -335,8 +352,7 @@ static bool run(struct peer *p, char **w, int n) {
     p->server ? reply_status(unet_server_socket_accept(p->server, &p->conn))
               : (void)printf("err NOSOCKET");
   } else if (!strcmp(w[0], "closeserver")) {
-    p->server ? reply_status(unet_server_socket_close(p->server))
-              : (void)printf("err NOSOCKET");
+    p->server ? reply_status(unet_server_socket_close(p->server)) : (void)printf("err NOSOCKET");
   } else if (!strcmp(w[0], "connect")) {
     cmd_connect(p, w);
   } else if (!strcmp(w[0], "inherit")) {

@@ -50,8 +50,7 @@ static void print_identity(FILE *out, int fd, int i) {
   if (i > 0)
     fputc(',', out);
   if (fstat(fd, &st) == 0)
-    fprintf(out, "%llu:%llu", (unsigned long long)st.st_dev,
-            (unsigned long long)st.st_ino);
+    fprintf(out, "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
   else
     fputc('?', out);
 }
@@ -105,8 +104,7 @@ void peer_check_fds(const int *fds, int count, FILE *out) {
   for (int i = 0; i < count; i++) {
     char want[32], got[64];
     content(i, want, sizeof(want));
-    ssize_t n = i % 2 == 0 ? read(fds[i], got, sizeof(got))
-                           : pread(fds[i], got, sizeof(got), 0);
+    ssize_t n = i % 2 == 0 ? read(fds[i], got, sizeof(got)) : pread(fds[i], got, sizeof(got), 0);
     if (n != (ssize_t)strlen(want) || memcmp(got, want, (size_t)n) != 0)
       ok = false;
   }
@@ -133,7 +131,6 @@ int peer_parse_sizes(const char *s, size_t *sizes, int max) {
   }
   return *s ? -1 : n;
 }
-
 
 int peer_pid_of_pidfd(int pidfd) {
   char path[64], line[128];

@@ -44,8 +44,8 @@ int64_t CpuNs() {
 class Endpoint {
  public:
   virtual ~Endpoint() = default;
-  virtual bool Write(const void* buf, size_t len) = 0;  // All of it.
-  virtual ssize_t Read(void* buf, size_t len) = 0;       // One call.
+  virtual bool Write(const void *buf, size_t len) = 0;  // All of it.
+  virtual ssize_t Read(void *buf, size_t len) = 0;      // One call.
   virtual void Shutdown() = 0;
 };
 
@@ -53,17 +53,18 @@ class RawEndpoint : public Endpoint {
  public:
   explicit RawEndpoint(int fd) : fd_(fd) {}
   ~RawEndpoint() override { close(fd_); }
-  bool Write(const void* buf, size_t len) override {
-    const char* p = static_cast<const char*>(buf);
+  bool Write(const void *buf, size_t len) override {
+    const char *p = static_cast<const char *>(buf);
     while (len > 0) {
       ssize_t n = write(fd_, p, len);
-      if (n <= 0) return false;
+      if (n <= 0)
+        return false;
       p += n;
       len -= static_cast<size_t>(n);
     }
     return true;
   }
-  ssize_t Read(void* buf, size_t len) override { return read(fd_, buf, len); }
+  ssize_t Read(void *buf, size_t len) override { return read(fd_, buf, len); }
   void Shutdown() override { shutdown(fd_, SHUT_RDWR); }
 
  private:
@@ -72,45 +73,54 @@ class RawEndpoint : public Endpoint {
 
 class UnetEndpoint : public Endpoint {
  public:
-  explicit UnetEndpoint(unet_socket* s) : s_(s) {}
+  explicit UnetEndpoint(unet_socket *s) : s_(s) {}
   ~UnetEndpoint() override { unet_socket_free(s_); }
-  bool Write(const void* buf, size_t len) override {
-    const char* p = static_cast<const char*>(buf);
+  bool Write(const void *buf, size_t len) override {
+    const char *p = static_cast<const char *>(buf);
     while (len > 0) {
       ssize_t n = unet_socket_write(s_, p, len);
-      if (n <= 0) return false;
+      if (n <= 0)
+        return false;
       p += n;
       len -= static_cast<size_t>(n);
     }
     return true;
   }
-  ssize_t Read(void* buf, size_t len) override { return unet_socket_read(s_, buf, len); }
+  ssize_t Read(void *buf, size_t len) override { return unet_socket_read(s_, buf, len); }
   void Shutdown() override { unet_socket_shutdown(s_); }
-  unet_socket* socket() { return s_; }
+  unet_socket *socket() { return s_; }
 
  private:
-  unet_socket* s_;
+  unet_socket *s_;
 };
 
 enum class Mode { kRaw, kC, kCSpin, kCAdaptive };
 
-const char* ModeName(Mode m) {
+const char *ModeName(Mode m) {
   switch (m) {
-    case Mode::kRaw: return "raw";
-    case Mode::kC: return "c";
-    case Mode::kCSpin: return "c_spin";
-    case Mode::kCAdaptive: return "c_adaptive";
+    case Mode::kRaw:
+      return "raw";
+    case Mode::kC:
+      return "c";
+    case Mode::kCSpin:
+      return "c_spin";
+    case Mode::kCAdaptive:
+      return "c_adaptive";
   }
   return "?";
 }
 
 // Wraps fd for mode (taking ownership).
 std::unique_ptr<Endpoint> Wrap(Mode mode, int fd) {
-  if (mode == Mode::kRaw) return std::make_unique<RawEndpoint>(fd);
-  unet_socket* s = nullptr;
-  if (unet_socket_new(fd, &s) < 0) abort();
-  if (mode == Mode::kCSpin) unet_socket_set_spin(s, 20000);
-  if (mode == Mode::kCAdaptive) unet_socket_set_spin(s, UNET_SPIN_ADAPTIVE);
+  if (mode == Mode::kRaw)
+    return std::make_unique<RawEndpoint>(fd);
+  unet_socket *s = nullptr;
+  if (unet_socket_new(fd, &s) < 0)
+    abort();
+  if (mode == Mode::kCSpin)
+    unet_socket_set_spin(s, 20000);
+  if (mode == Mode::kCAdaptive)
+    unet_socket_set_spin(s, UNET_SPIN_ADAPTIVE);
   return std::make_unique<UnetEndpoint>(s);
 }
 
@@ -125,30 +135,33 @@ Pair MakePair(Mode mode, bool packet) {
   return Pair{Wrap(mode, fds[0]), Wrap(mode, fds[1])};
 }
 
-void Echo(Endpoint* e) {
+void Echo(Endpoint *e) {
   char c;
   while (e->Read(&c, 1) == 1 && e->Write(&c, 1)) {
   }
 }
 
-void RoundTrip(benchmark::State& state, Endpoint* e) {
+void RoundTrip(benchmark::State &state, Endpoint *e) {
   char c = 'p';
-  if (!e->Write(&c, 1) || e->Read(&c, 1) != 1) state.SkipWithError("round trip failed");
+  if (!e->Write(&c, 1) || e->Read(&c, 1) != 1)
+    state.SkipWithError("round trip failed");
 }
 
 // Runs the measured loop, then `finish` (which stops helper threads and
 // reaps helper processes), and reports the CPU time of the whole process
 // tree per operation.
-void Measure(benchmark::State& state, const std::function<void()>& op,
-             const std::function<void()>& finish = [] {}) {
+void Measure(
+    benchmark::State &state, const std::function<void()> &op,
+    const std::function<void()> &finish = [] {}) {
   int64_t cpu = CpuNs();
-  for (auto _ : state) op();
+  for (auto _ : state)
+    op();
   finish();
   state.counters["cpu_ns_per_op"] =
       static_cast<double>(CpuNs() - cpu) / static_cast<double>(state.iterations());
 }
 
-void PingPongThreads(benchmark::State& state, Mode mode, bool packet, int extra_pairs) {
+void PingPongThreads(benchmark::State &state, Mode mode, bool packet, int extra_pairs) {
   Pair main = MakePair(mode, packet);
   std::vector<Pair> load;
   std::vector<std::thread> threads;
@@ -156,7 +169,7 @@ void PingPongThreads(benchmark::State& state, Mode mode, bool packet, int extra_
   threads.emplace_back(Echo, main.b.get());
   for (int i = 0; i < extra_pairs; i++) {
     load.push_back(MakePair(mode, packet));
-    Pair& p = load.back();
+    Pair &p = load.back();
     threads.emplace_back(Echo, p.b.get());
     threads.emplace_back([&stop, e = p.a.get()] {
       char c = 'l';
@@ -164,16 +177,19 @@ void PingPongThreads(benchmark::State& state, Mode mode, bool packet, int extra_
       }
     });
   }
-  Measure(state, [&] { RoundTrip(state, main.a.get()); },
-          [&] {
-            stop = true;
-            main.a->Shutdown();
-            for (auto& p : load) p.a->Shutdown();
-            for (auto& t : threads) t.join();
-          });
+  Measure(
+      state, [&] { RoundTrip(state, main.a.get()); },
+      [&] {
+        stop = true;
+        main.a->Shutdown();
+        for (auto &p : load)
+          p.a->Shutdown();
+        for (auto &t : threads)
+          t.join();
+      });
 }
 
-void PingPongProcesses(benchmark::State& state, Mode mode, bool packet) {
+void PingPongProcesses(benchmark::State &state, Mode mode, bool packet) {
   int fds[2];
   if (socketpair(AF_UNIX, (packet ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_CLOEXEC, 0, fds) < 0)
     abort();
@@ -185,14 +201,15 @@ void PingPongProcesses(benchmark::State& state, Mode mode, bool packet) {
   }
   close(fds[1]);
   auto e = Wrap(mode, fds[0]);
-  Measure(state, [&] { RoundTrip(state, e.get()); },
-          [&] {
-            e->Shutdown();
-            waitpid(child, nullptr, 0);
-          });
+  Measure(
+      state, [&] { RoundTrip(state, e.get()); },
+      [&] {
+        e->Shutdown();
+        waitpid(child, nullptr, 0);
+      });
 }
 
-void Bulk(benchmark::State& state, Mode mode) {
+void Bulk(benchmark::State &state, Mode mode) {
   Pair p = MakePair(mode, false);
   std::thread reader([&] {
     std::vector<char> buf(kBulkChunk);
@@ -200,21 +217,26 @@ void Bulk(benchmark::State& state, Mode mode) {
     }
   });
   std::vector<char> chunk(kBulkChunk, 'b');
-  Measure(state, [&] {
-    if (!p.a->Write(chunk.data(), chunk.size())) state.SkipWithError("write failed");
-  },
-          [&] {
-            p.a->Shutdown();
-            reader.join();
-          });
+  Measure(
+      state,
+      [&] {
+        if (!p.a->Write(chunk.data(), chunk.size()))
+          state.SkipWithError("write failed");
+      },
+      [&] {
+        p.a->Shutdown();
+        reader.join();
+      });
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kBulkChunk));
 }
 
-void FdPassing(benchmark::State& state, Mode mode, int count) {
+void FdPassing(benchmark::State &state, Mode mode, int count) {
   int fds[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) abort();
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+    abort();
   std::vector<int> payload;
-  for (int i = 0; i < count; i++) payload.push_back(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  for (int i = 0; i < count; i++)
+    payload.push_back(open("/dev/null", O_RDONLY | O_CLOEXEC));
   char byte = 'f';
   struct iovec iov = {&byte, 1};
   if (mode == Mode::kRaw) {
@@ -225,45 +247,52 @@ void FdPassing(benchmark::State& state, Mode mode, int count) {
       out.msg_iovlen = 1;
       out.msg_control = control.data();
       out.msg_controllen = control.size();
-      struct cmsghdr* h = CMSG_FIRSTHDR(&out);
+      struct cmsghdr *h = CMSG_FIRSTHDR(&out);
       h->cmsg_level = SOL_SOCKET;
       h->cmsg_type = SCM_RIGHTS;
       h->cmsg_len = CMSG_LEN(count * sizeof(int));
       memcpy(CMSG_DATA(h), payload.data(), count * sizeof(int));
-      if (sendmsg(fds[0], &out, MSG_NOSIGNAL) != 1) state.SkipWithError("sendmsg");
+      if (sendmsg(fds[0], &out, MSG_NOSIGNAL) != 1)
+        state.SkipWithError("sendmsg");
       struct msghdr in = {};
       in.msg_iov = &iov;
       in.msg_iovlen = 1;
       in.msg_control = control.data();
       in.msg_controllen = control.size();
-      if (recvmsg(fds[1], &in, MSG_CMSG_CLOEXEC) != 1) state.SkipWithError("recvmsg");
+      if (recvmsg(fds[1], &in, MSG_CMSG_CLOEXEC) != 1)
+        state.SkipWithError("recvmsg");
       int got[UNET_MAX_FDS];
       memcpy(got, CMSG_DATA(CMSG_FIRSTHDR(&in)), count * sizeof(int));
-      for (int i = 0; i < count; i++) close(got[i]);
+      for (int i = 0; i < count; i++)
+        close(got[i]);
     });
     close(fds[0]);
     close(fds[1]);
   } else {
     auto a = Wrap(mode, fds[0]), b = Wrap(mode, fds[1]);
     unet_socket_writer w;
-    unet_socket_writer_init(&w, static_cast<UnetEndpoint*>(a.get())->socket(), true);
+    unet_socket_writer_init(&w, static_cast<UnetEndpoint *>(a.get())->socket(), true);
     unet_control_message_pack_fds(&w.control, payload.data(), count);
     unet_socket_reader r;
-    unet_socket_reader_init(&r, static_cast<UnetEndpoint*>(b.get())->socket(), true);
+    unet_socket_reader_init(&r, static_cast<UnetEndpoint *>(b.get())->socket(), true);
     Measure(state, [&] {
-      if (unet_socket_writer_writev(&w, &iov, 1) != 1) state.SkipWithError("writev");
+      if (unet_socket_writer_writev(&w, &iov, 1) != 1)
+        state.SkipWithError("writev");
       unet_control_message_enable_fds(&r.control, count);
-      if (unet_socket_reader_readv(&r, &iov, 1) != 1) state.SkipWithError("readv");
+      if (unet_socket_reader_readv(&r, &iov, 1) != 1)
+        state.SkipWithError("readv");
       unet_control_message_close_fds(&r.control);
     });
   }
-  for (int fd : payload) close(fd);
+  for (int fd : payload)
+    close(fd);
   state.SetItemsProcessed(state.iterations());
 }
 
-void WrapperOverhead(benchmark::State& state, Mode mode) {
+void WrapperOverhead(benchmark::State &state, Mode mode) {
   int fds[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0) abort();
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0)
+    abort();
   char byte = 'w';
   struct iovec iov = {&byte, 1};
   if (mode == Mode::kRaw) {
@@ -272,11 +301,13 @@ void WrapperOverhead(benchmark::State& state, Mode mode) {
       struct msghdr m = {};
       m.msg_iov = &iov;
       m.msg_iovlen = 1;
-      if (sendmsg(fds[0], &m, MSG_DONTWAIT | MSG_NOSIGNAL) != 1) state.SkipWithError("sendmsg");
+      if (sendmsg(fds[0], &m, MSG_DONTWAIT | MSG_NOSIGNAL) != 1)
+        state.SkipWithError("sendmsg");
       struct msghdr in = {};
       in.msg_iov = &iov;
       in.msg_iovlen = 1;
-      if (recvmsg(fds[1], &in, MSG_DONTWAIT | MSG_TRUNC) != 1) state.SkipWithError("recvmsg");
+      if (recvmsg(fds[1], &in, MSG_DONTWAIT | MSG_TRUNC) != 1)
+        state.SkipWithError("recvmsg");
     });
     close(fds[0]);
     close(fds[1]);
@@ -284,21 +315,23 @@ void WrapperOverhead(benchmark::State& state, Mode mode) {
   }
   auto a = Wrap(mode, fds[0]), b = Wrap(mode, fds[1]);
   unet_socket_writer w;
-  unet_socket_writer_init(&w, static_cast<UnetEndpoint*>(a.get())->socket(), false);
+  unet_socket_writer_init(&w, static_cast<UnetEndpoint *>(a.get())->socket(), false);
   unet_socket_reader r;
-  unet_socket_reader_init(&r, static_cast<UnetEndpoint*>(b.get())->socket(), false);
+  unet_socket_reader_init(&r, static_cast<UnetEndpoint *>(b.get())->socket(), false);
   Measure(state, [&] {
-    if (unet_socket_writer_writev(&w, &iov, 1) != 1) state.SkipWithError("writev");
-    if (unet_socket_reader_readv(&r, &iov, 1) != 1) state.SkipWithError("readv");
+    if (unet_socket_writer_writev(&w, &iov, 1) != 1)
+      state.SkipWithError("writev");
+    if (unet_socket_reader_readv(&r, &iov, 1) != 1)
+      state.SkipWithError("readv");
   });
 }
 
-void Register(const std::string& workload, Mode mode,
-              std::function<void(benchmark::State&)> fn) {
-  auto* b = benchmark::RegisterBenchmark((workload + "/" + ModeName(mode)).c_str(),
-                                         [fn](benchmark::State& s) { fn(s); });
+void Register(const std::string &workload, Mode mode, std::function<void(benchmark::State &)> fn) {
+  auto *b = benchmark::RegisterBenchmark((workload + "/" + ModeName(mode)).c_str(),
+                                         [fn](benchmark::State &s) { fn(s); });
   b->UseRealTime();
-  if (const char* n = getenv("UNET_BENCH_ITERATIONS")) b->Iterations(atoll(n));
+  if (const char *n = getenv("UNET_BENCH_ITERATIONS"))
+    b->Iterations(atoll(n));
 }
 
 void RegisterAll() {
@@ -307,24 +340,25 @@ void RegisterAll() {
     for (bool packet : {false, true}) {
       std::string kind = packet ? "seqpacket" : "stream";
       Register("pingpong_threads_" + kind, m,
-               [=](benchmark::State& s) { PingPongThreads(s, m, packet, 0); });
+               [=](benchmark::State &s) { PingPongThreads(s, m, packet, 0); });
       Register("pingpong_processes_" + kind, m,
-               [=](benchmark::State& s) { PingPongProcesses(s, m, packet); });
+               [=](benchmark::State &s) { PingPongProcesses(s, m, packet); });
     }
     Register("pingpong_threads_stream_4pairs", m,
-             [=](benchmark::State& s) { PingPongThreads(s, m, false, 3); });
+             [=](benchmark::State &s) { PingPongThreads(s, m, false, 3); });
   }
-  for (Mode m : all) Register("bulk_64k_stream", m, [=](benchmark::State& s) { Bulk(s, m); });
+  for (Mode m : all)
+    Register("bulk_64k_stream", m, [=](benchmark::State &s) { Bulk(s, m); });
   for (Mode m : {Mode::kRaw, Mode::kC}) {
-    Register("fds_1", m, [=](benchmark::State& s) { FdPassing(s, m, 1); });
-    Register("fds_16", m, [=](benchmark::State& s) { FdPassing(s, m, 16); });
-    Register("wrapper_nonblocking", m, [=](benchmark::State& s) { WrapperOverhead(s, m); });
+    Register("fds_1", m, [=](benchmark::State &s) { FdPassing(s, m, 1); });
+    Register("fds_16", m, [=](benchmark::State &s) { FdPassing(s, m, 16); });
+    Register("wrapper_nonblocking", m, [=](benchmark::State &s) { WrapperOverhead(s, m); });
   }
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   RegisterAll();
   benchmark::Initialize(&argc, argv);

@@ -71,8 +71,8 @@ static void receive(unet_socket *s, struct input *in) {
     total += iov[i].iov_len;
   }
   ssize_t n = unet_socket_reader_readv(&r, iov, nbufs);
-  bool documented = (n > 0 && (size_t)n <= total) || n == UNET_EOF || n == UNET_ETRUNC ||
-                    n == -EAGAIN;
+  bool documented =
+      (n > 0 && (size_t)n <= total) || n == UNET_EOF || n == UNET_ETRUNC || n == -EAGAIN;
   if (!documented)
     abort();
   if (next(in) % 2) {

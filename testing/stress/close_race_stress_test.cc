@@ -24,7 +24,7 @@ constexpr int kIterations = 10000;
 enum class Stop { kClose, kRelease };
 
 // Ends s with Close or Release (closing the released fd).
-void StopSocket(unet_socket* s, Stop how) {
+void StopSocket(unet_socket *s, Stop how) {
   if (how == Stop::kClose) {
     EXPECT_EQ(unet_socket_close(s), 0);
   } else {
@@ -35,14 +35,15 @@ void StopSocket(unet_socket* s, Stop how) {
 }
 
 bool Documented(ssize_t r, Stop how, bool write) {
-  if (r == -EBADF) return true;
+  if (r == -EBADF)
+    return true;
   // Close shuts down first: a read may see EOF, a write EPIPE.
-  if (how == Stop::kClose) return r == (write ? -EPIPE : UNET_EOF);
+  if (how == Stop::kClose)
+    return r == (write ? -EPIPE : UNET_EOF);
   return false;
 }
 
-class CloseRaceStressTest : public UnetTest,
-                            public ::testing::WithParamInterface<Stop> {};
+class CloseRaceStressTest : public UnetTest, public ::testing::WithParamInterface<Stop> {};
 
 TEST_P(CloseRaceStressTest, BlockedReader) {
   for (int i = 0; i < kIterations; i++) {
@@ -77,12 +78,12 @@ TEST_P(CloseRaceStressTest, BlockedWriter) {
 
 TEST_P(CloseRaceStressTest, BlockedAccepter) {
   for (int i = 0; i < kIterations; i++) {
-    unet_server_socket* raw = nullptr;
+    unet_server_socket *raw = nullptr;
     ASSERT_EQ(unet_bind_and_listen("", false, &raw), 0);
     ServerSocketPtr server(raw);
     int result = 0;
     std::thread accepter([&] {
-      unet_socket* s = nullptr;
+      unet_socket *s = nullptr;
       result = unet_server_socket_accept(server.get(), &s);
       unet_socket_free(s);
     });
@@ -114,14 +115,15 @@ TEST_P(CloseRaceStressTest, ManyThreadsInsideWhenClosing) {
       });
     }
     StopSocket(pair.a.get(), GetParam());
-    for (auto& t : threads) t.join();
+    for (auto &t : threads)
+      t.join();
     ASSERT_EQ(undocumented.load(), 0) << "iteration " << i;
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Stops, CloseRaceStressTest,
                          ::testing::Values(Stop::kClose, Stop::kRelease),
-                         [](const ::testing::TestParamInfo<Stop>& info) {
+                         [](const ::testing::TestParamInfo<Stop> &info) {
                            return std::string(info.param == Stop::kClose ? "Close" : "Release");
                          });
 

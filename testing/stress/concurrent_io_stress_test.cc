@@ -27,12 +27,12 @@ struct Message {
   unsigned char filler[48];
 };
 
-void Fill(Message* m) {
+void Fill(Message *m) {
   for (size_t i = 0; i < sizeof(m->filler); i++)
     m->filler[i] = static_cast<unsigned char>(m->writer * 31 + m->seq + i);
 }
 
-bool Whole(const Message& m) {
+bool Whole(const Message &m) {
   Message copy = m;
   Fill(&copy);
   return memcmp(copy.filler, m.filler, sizeof(m.filler)) == 0;
@@ -52,13 +52,15 @@ TEST_F(ConcurrentIoStressTest, EachMessageArrivesOnceAndWhole) {
       for (;;) {
         Message m;
         ssize_t n = unet_socket_read(pair.b.get(), &m, sizeof(m));
-        if (n == UNET_EOF) return;
+        if (n == UNET_EOF)
+          return;
         std::lock_guard<std::mutex> lock(mu);
         if (n != static_cast<ssize_t>(sizeof(m)) || !Whole(m)) {
           torn++;
           continue;
         }
-        if (!seen.insert({m.writer, m.seq}).second) duplicates++;
+        if (!seen.insert({m.writer, m.seq}).second)
+          duplicates++;
       }
     });
   }
@@ -68,15 +70,16 @@ TEST_F(ConcurrentIoStressTest, EachMessageArrivesOnceAndWhole) {
       for (int seq = 0; seq < kMessagesPerWriter; seq++) {
         Message m{w, seq, {}};
         Fill(&m);
-        ASSERT_EQ(unet_socket_write(pair.a.get(), &m, sizeof(m)),
-                  static_cast<ssize_t>(sizeof(m)));
+        ASSERT_EQ(unet_socket_write(pair.a.get(), &m, sizeof(m)), static_cast<ssize_t>(sizeof(m)));
       }
     });
   }
-  for (auto& t : writers) t.join();
+  for (auto &t : writers)
+    t.join();
   // Each reader sees EOF once the writing side is shut down and drained.
   ASSERT_EQ(unet_socket_shutdown(pair.a.get()), 0);
-  for (auto& t : readers) t.join();
+  for (auto &t : readers)
+    t.join();
 
   EXPECT_EQ(torn, 0);
   EXPECT_EQ(duplicates, 0);

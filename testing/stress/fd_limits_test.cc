@@ -33,7 +33,7 @@ class FdLimitsTest : public UnetKindTest {
   }
 
   // Sends the read ends of `count` pipes; keeps the write ends in *writers.
-  void SendPipes(unet_socket* s, int count, std::vector<UniqueFd>* writers) {
+  void SendPipes(unet_socket *s, int count, std::vector<UniqueFd> *writers) {
     std::vector<int> readers;
     for (int i = 0; i < count; i++) {
       int p[2];
@@ -47,18 +47,20 @@ class FdLimitsTest : public UnetKindTest {
     char byte = 'x';
     struct iovec iov = {&byte, 1};
     ASSERT_EQ(unet_socket_writer_writev(&w, &iov, 1), 1);
-    for (int fd : readers) close(fd);
+    for (int fd : readers)
+      close(fd);
   }
 
   // How many of the pipes still have a reader somewhere.
-  static int OpenReaders(const std::vector<UniqueFd>& writers) {
+  static int OpenReaders(const std::vector<UniqueFd> &writers) {
     int open = 0;
-    for (const auto& w : writers) open += write(w.get(), "", 0) == 0 && write(w.get(), "p", 1) == 1;
+    for (const auto &w : writers)
+      open += write(w.get(), "", 0) == 0 && write(w.get(), "p", 1) == 1;
     return open;
   }
 
   // A round trip that shows the socket still works.
-  static void StillUsable(unet_socket* from, unet_socket* to) {
+  static void StillUsable(unet_socket *from, unet_socket *to) {
     ASSERT_EQ(unet_socket_write(from, "u", 1), 1);
     char c = 0;
     ASSERT_EQ(unet_socket_read(to, &c, 1), 1);

@@ -12,9 +12,9 @@
 
 namespace {
 
+using unet_testing::KindName;
 using unet_testing::MakeSocketPair;
 using unet_testing::UnetKindTest;
-using unet_testing::KindName;
 
 class PeerKilledTest : public UnetKindTest {
  protected:
@@ -25,13 +25,15 @@ class PeerKilledTest : public UnetKindTest {
     if (pid == 0) {
       // A fresh wrapper: the inherited one shares its eventfd with the
       // parent, whose Release below would wake it.
-      unet_socket* s = nullptr;
-      if (unet_socket_new(dup(unet_socket_fd(child_end.get())), &s) < 0) _exit(2);
+      unet_socket *s = nullptr;
+      if (unet_socket_new(dup(unet_socket_fd(child_end.get())), &s) < 0)
+        _exit(2);
       static char buf[4096];
       for (;;) {
-        ssize_t r = write ? unet_socket_write(s, buf, sizeof(buf))
-                          : unet_socket_read(s, buf, sizeof(buf));
-        if (r < 0) _exit(3);
+        ssize_t r =
+            write ? unet_socket_write(s, buf, sizeof(buf)) : unet_socket_read(s, buf, sizeof(buf));
+        if (r < 0)
+          _exit(3);
       }
     }
     // Release, not Close: Close shuts the connection down for the child too.
@@ -52,7 +54,8 @@ TEST_P(PeerKilledTest, ReaderSeesTheEnd) {
   auto pair = MakeSocketPair(packet());
   pid_t pid = ForkLooper(std::move(pair.b), true);
   char buf[4096];
-  for (int i = 0; i < 64; i++) ASSERT_GT(unet_socket_read(pair.a.get(), buf, sizeof(buf)), 0);
+  for (int i = 0; i < 64; i++)
+    ASSERT_GT(unet_socket_read(pair.a.get(), buf, sizeof(buf)), 0);
   Kill(pid);
   ssize_t r;
   do {

@@ -40,9 +40,10 @@ class SignalStormStressTest : public UnetTest {
   }
 
   // Signals every target thread until stop is set.
-  static void Storm(const std::vector<pthread_t>& targets, const std::atomic<bool>& stop) {
+  static void Storm(const std::vector<pthread_t> &targets, const std::atomic<bool> &stop) {
     while (!stop.load()) {
-      for (pthread_t t : targets) pthread_kill(t, SIGUSR1);
+      for (pthread_t t : targets)
+        pthread_kill(t, SIGUSR1);
       std::this_thread::yield();
     }
   }
@@ -57,7 +58,7 @@ constexpr size_t kChunk = 4096;
 TEST_F(SignalStormStressTest, ReadsWritesAndAcceptsComplete) {
   auto pair = MakeSocketPair(false);
   std::string name = UniqueAbstractName();
-  unet_server_socket* raw = nullptr;
+  unet_server_socket *raw = nullptr;
   ASSERT_EQ(unet_bind_and_listen(name.c_str(), false, &raw), 0);
   ServerSocketPtr server(raw);
 
@@ -94,7 +95,7 @@ TEST_F(SignalStormStressTest, ReadsWritesAndAcceptsComplete) {
   });
   std::thread accepter([&] {
     for (int i = 0; i < 50; i++) {
-      unet_socket* s = nullptr;
+      unet_socket *s = nullptr;
       if (unet_server_socket_accept(server.get(), &s) != 0) {
         failures++;
         break;
@@ -105,16 +106,18 @@ TEST_F(SignalStormStressTest, ReadsWritesAndAcceptsComplete) {
     done++;
   });
   std::atomic<bool> stop{false};
-  std::thread storm(Storm, std::vector<pthread_t>{reader.native_handle(), writer.native_handle(),
-                                                   accepter.native_handle()},
+  std::thread storm(Storm,
+                    std::vector<pthread_t>{reader.native_handle(), writer.native_handle(),
+                                           accepter.native_handle()},
                     std::cref(stop));
   for (int i = 0; i < 50; i++) {
-    unet_socket* c = nullptr;
+    unet_socket *c = nullptr;
     ASSERT_EQ(unet_connect(name.c_str(), false, &c), 0);
     unet_socket_free(c);
   }
   // Stop the storm before joining: a joined thread must not be signalled.
-  while (done.load() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (done.load() < 3)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   stop = true;
   storm.join();
   writer.join();

@@ -12,8 +12,7 @@ _Static_assert(CMSG_SPACE(UNET_MAX_FDS * sizeof(int)) + CMSG_SPACE(sizeof(struct
                        CMSG_SPACE(sizeof(int)) ==
                    UNET_CONTROL_CAPACITY,
                "UNET_CONTROL_CAPACITY: SCM_MAX_FD fds, credentials and a pidfd");
-_Static_assert(_Alignof(struct cmsghdr) == _Alignof(size_t),
-               "control data is aligned as size_t");
+_Static_assert(_Alignof(struct cmsghdr) == _Alignof(size_t), "control data is aligned as size_t");
 
 /* One control message: its header and where its data lies in c. */
 struct cmsg_view {
@@ -25,8 +24,7 @@ struct cmsg_view {
 
 /* Reads the message at *offset and advances *offset past it. Returns 1 for a
  * message, 0 at the end, -EINVAL for malformed data (Go's error). */
-static int next_cmsg(const unet_control_message *c, size_t *offset,
-                     struct cmsg_view *ret_view) {
+static int next_cmsg(const unet_control_message *c, size_t *offset, struct cmsg_view *ret_view) {
   size_t len = c->len;
   if (len > sizeof(c->data.bytes))
     return -EINVAL;
@@ -55,18 +53,15 @@ static bool holds_fds(const struct cmsg_view *v) {
 
 /* The fd in slot i of a rights message; trailing bytes short of an int are
  * ignored (Go would read past them). */
-static int fd_at(const unet_control_message *c, const struct cmsg_view *v,
-                 size_t i) {
+static int fd_at(const unet_control_message *c, const struct cmsg_view *v, size_t i) {
   int fd;
   memcpy(&fd, c->data.bytes + v->data_offset + i * sizeof(int), sizeof(fd));
   return fd;
 }
 
-static void clear_fd_at(unet_control_message *c, const struct cmsg_view *v,
-                        size_t i) {
+static void clear_fd_at(unet_control_message *c, const struct cmsg_view *v, size_t i) {
   const int closed = -1;
-  memcpy(c->data.bytes + v->data_offset + i * sizeof(int), &closed,
-         sizeof(closed));
+  memcpy(c->data.bytes + v->data_offset + i * sizeof(int), &closed, sizeof(closed));
 }
 
 void unet_control_message_init(unet_control_message *c) {
@@ -84,8 +79,7 @@ int unet_control_message_enable_fds(unet_control_message *c, int count) {
 
 /* extract_fds and take_fds: others_ok skips messages of other kinds
  * instead of failing on them (Go's ExtractFDs fails). */
-static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds,
-                       bool others_ok) {
+static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, bool others_ok) {
   if (!c || (!ret_fds && max_fds > 0))
     return -EINVAL;
   /* First pass: validate everything and count, so failure extracts nothing. */
@@ -122,13 +116,11 @@ static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds,
   return (int)n;
 }
 
-int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
-                                     size_t max_fds) {
+int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds, size_t max_fds) {
   return collect_fds(c, ret_fds, max_fds, false);
 }
 
-int unet_control_message_take_fds(unet_control_message *c, int *ret_fds,
-                                  size_t max_fds) {
+int unet_control_message_take_fds(unet_control_message *c, int *ret_fds, size_t max_fds) {
   return collect_fds(c, ret_fds, max_fds, true);
 }
 
@@ -150,8 +142,7 @@ void unet_control_message_close_fds(unet_control_message *c) {
   }
 }
 
-int unet_control_message_pack_fds(unet_control_message *c, const int *fds,
-                                  int count) {
+int unet_control_message_pack_fds(unet_control_message *c, const int *fds, int count) {
   if (!c || count < 0 || count > UNET_MAX_FDS || (!fds && count > 0))
     return -EINVAL;
   size_t data_len = (size_t)count * sizeof(int);
@@ -191,8 +182,7 @@ int unet_control_message_enable_pidfd(unet_control_message *c) {
   return enable_more(c, sizeof(int));
 }
 
-int unet_control_message_pack_credentials(unet_control_message *c,
-                                          const struct ucred *cred) {
+int unet_control_message_pack_credentials(unet_control_message *c, const struct ucred *cred) {
   if (!c || c->len + CMSG_SPACE(sizeof(struct ucred)) > sizeof(c->data.bytes))
     return -EINVAL;
   struct ucred own = {.pid = getpid(), .uid = getuid(), .gid = getgid()};
@@ -216,14 +206,12 @@ static int find(const unet_control_message *c, int type, size_t data_len,
   size_t offset = 0;
   int r;
   while ((r = next_cmsg(c, &offset, ret_view)) > 0)
-    if (ret_view->level == SOL_SOCKET && ret_view->type == type &&
-        ret_view->data_len >= data_len)
+    if (ret_view->level == SOL_SOCKET && ret_view->type == type && ret_view->data_len >= data_len)
       return 1;
   return r;
 }
 
-int unet_control_message_credentials(const unet_control_message *c,
-                                     struct ucred *ret_cred) {
+int unet_control_message_credentials(const unet_control_message *c, struct ucred *ret_cred) {
   if (!c || !ret_cred)
     return -EINVAL;
   struct cmsg_view v;

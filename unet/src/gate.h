@@ -16,7 +16,8 @@ struct unet__gate {
   _Atomic uint32_t state;
 };
 
-#define UNET__GATE_INIT {0}
+#define UNET__GATE_INIT \
+  { 0 }
 
 /* Returns true if the caller entered (it must call unet__gate_leave), false
  * if the gate is closed. */

@@ -5,9 +5,9 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 
 #include "gate.h"
 #include "unet/unet.h"
@@ -57,14 +57,12 @@ struct unet__deadline {
 /* Blocks until fd is readable (or writable) or s is closing. Returns 0,
  * -EBADF when closing, -ETIMEDOUT past the deadline, or the ppoll errno.
  * Caller is inside the gate. */
-int unet__socket_wait(struct unet_socket *s, int fd, bool write,
-                      struct unet__deadline *deadline);
+int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__deadline *deadline);
 
 /* Retries the operation without sleeping for up to the socket's spin budget
  * (see unet_socket_set_spin). Returns its result, -EAGAIN when the budget ran
  * out or spinning is off, or -EBADF as soon as the socket is closing. */
-ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
-                   bool write);
+ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags, bool write);
 
 /* Creates a blocking, close-on-exec AF_UNIX socket of the Go package's type.
  * Returns the fd or a negative errno. */
@@ -77,8 +75,7 @@ int unet__socket_at(const char *addr, bool packet,
 
 /* Encodes name as Go's unix.SockaddrUnix.sockaddr() does. Returns 0 or
  * -EINVAL (NULL, or UNET_MAX_NAME + 1 bytes or more). */
-int unet__sockaddr_encode(const char *name, struct sockaddr_un *ret_addr,
-                          socklen_t *ret_len);
+int unet__sockaddr_encode(const char *name, struct sockaddr_un *ret_addr, socklen_t *ret_len);
 
 /* Swaps fd to -1 and retires the eventfd and gate as Go's Close/Release.
  * shutdown_first: Close's shutdown(SHUT_RDWR) before waking. Returns the fd

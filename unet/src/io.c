@@ -7,8 +7,8 @@
 /* One successful sendmsg or recvmsg on s, as Go's WriteVec/ReadVec: retry
  * EINTR; on EAGAIN return it when not blocking, else spin (if the socket
  * asks for it) and wait. Returns the syscall's count or a negative errno. */
-static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool write,
-                        bool blocking, struct unet__deadline *deadline) {
+static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool write, bool blocking,
+                        struct unet__deadline *deadline) {
   int fd = unet__socket_enter(s);
   if (fd < 0)
     return fd;
@@ -41,8 +41,7 @@ static bool valid_iov(const struct iovec *iov, int iovcnt) {
   return iovcnt >= 0 && (iov || iovcnt == 0);
 }
 
-void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s,
-                             bool blocking) {
+void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s, bool blocking) {
   if (!r)
     return;
   r->socket = s;
@@ -53,8 +52,7 @@ void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s,
   r->control.len = 0;
 }
 
-void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s,
-                             bool blocking) {
+void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, bool blocking) {
   if (!w)
     return;
   w->socket = s;
@@ -70,8 +68,7 @@ static size_t iov_length(const struct iovec *iov, int iovcnt) {
   return length;
 }
 
-ssize_t unet_socket_reader_readv(unet_socket_reader *r,
-                                 const struct iovec *iov, int iovcnt) {
+ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov, int iovcnt) {
   if (!r || !r->socket || !valid_iov(iov, iovcnt) || r->timeout_ns < 0)
     return -EINVAL;
   struct msghdr msg = {
@@ -100,8 +97,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r,
   return n;
 }
 
-ssize_t unet_socket_writer_writev(unet_socket_writer *w,
-                                  const struct iovec *iov, int iovcnt) {
+ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov, int iovcnt) {
   if (!w || !w->socket || !valid_iov(iov, iovcnt) || w->timeout_ns < 0)
     return -EINVAL;
   struct msghdr msg = {
@@ -113,8 +109,7 @@ ssize_t unet_socket_writer_writev(unet_socket_writer *w,
 
   struct unet__deadline deadline = {.timeout_ns = w->timeout_ns};
 
-  return transfer(w->socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true, w->blocking,
-                  &deadline);
+  return transfer(w->socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true, w->blocking, &deadline);
 }
 
 ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len) {

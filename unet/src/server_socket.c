@@ -29,8 +29,7 @@ int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server) {
   return r;
 }
 
-int unet_bind_and_listen(const char *addr, bool packet,
-                         unet_server_socket **ret_server) {
+int unet_bind_and_listen(const char *addr, bool packet, unet_server_socket **ret_server) {
   if (!ret_server)
     return -EINVAL;
   unet_server_socket *s;
@@ -103,6 +102,4 @@ int unet_server_socket_fd(const unet_server_socket *s) {
   return unet_socket_fd(s ? &s->socket : NULL);
 }
 
-void unet_server_socket_free(unet_server_socket *s) {
-  unet_socket_free(s ? &s->socket : NULL);
-}
+void unet_server_socket_free(unet_server_socket *s) { unet_socket_free(s ? &s->socket : NULL); }

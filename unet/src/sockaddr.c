@@ -4,8 +4,7 @@
 
 #include "internal.h"
 
-int unet__sockaddr_encode(const char *name, struct sockaddr_un *ret_addr,
-                          socklen_t *ret_len) {
+int unet__sockaddr_encode(const char *name, struct sockaddr_un *ret_addr, socklen_t *ret_len) {
   if (!name)
     return -EINVAL;
   size_t n = strnlen(name, sizeof(ret_addr->sun_path));

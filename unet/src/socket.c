@@ -8,9 +8,7 @@
 
 #include "internal.h"
 
-static int socket_type(bool packet) {
-  return packet ? SOCK_SEQPACKET : SOCK_STREAM;
-}
+static int socket_type(bool packet) { return packet ? SOCK_SEQPACKET : SOCK_STREAM; }
 
 int unet__socket_create(bool packet) {
   int fd = socket(AF_UNIX, socket_type(packet) | SOCK_CLOEXEC, 0);
@@ -66,9 +64,7 @@ int unet__socket_adopt(int fd, struct unet_socket **ret_socket) {
   return 0;
 }
 
-int unet_socket_new(int fd, unet_socket **ret_socket) {
-  return unet__socket_adopt(fd, ret_socket);
-}
+int unet_socket_new(int fd, unet_socket **ret_socket) { return unet__socket_adopt(fd, ret_socket); }
 
 int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
   if (!ret_a || !ret_b)

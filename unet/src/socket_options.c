@@ -6,22 +6,19 @@
 #include "internal.h"
 #include "linux_compat.h"
 
-ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name, void *buf,
-                               size_t len) {
+ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name, void *buf, size_t len) {
   if (!s || (!buf && len > 0) || len > UINT32_MAX)
     return -EINVAL;
   int fd = unet__socket_enter(s);
   if (fd < 0)
     return fd;
   socklen_t optlen = (socklen_t)len;
-  ssize_t r = getsockopt(fd, level, name, buf, &optlen) < 0 ? -errno
-                                                             : (ssize_t)optlen;
+  ssize_t r = getsockopt(fd, level, name, buf, &optlen) < 0 ? -errno : (ssize_t)optlen;
   unet__gate_leave(&s->gate);
   return r;
 }
 
-int unet_socket_setsockopt(unet_socket *s, int level, int name,
-                           const void *buf, size_t len) {
+int unet_socket_setsockopt(unet_socket *s, int level, int name, const void *buf, size_t len) {
   if (!s || (!buf && len > 0) || len > UINT32_MAX)
     return -EINVAL;
   int fd = unet__socket_enter(s);
@@ -36,8 +33,7 @@ int unet_socket_peer_cred(unet_socket *s, struct ucred *ret_cred) {
   if (!s || !ret_cred)
     return -EINVAL;
   struct ucred cred;
-  ssize_t r = unet_socket_getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred,
-                                     sizeof(cred));
+  ssize_t r = unet_socket_getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, sizeof(cred));
   if (r < 0)
     return (int)r;
   *ret_cred = cred;
@@ -46,8 +42,7 @@ int unet_socket_peer_cred(unet_socket *s, struct ucred *ret_cred) {
 
 typedef int (*name_syscall)(int, struct sockaddr *, socklen_t *);
 
-static ssize_t socket_name(unet_socket *s, name_syscall get, void *buf,
-                           size_t len) {
+static ssize_t socket_name(unet_socket *s, name_syscall get, void *buf, size_t len) {
   if (!s || (!buf && len > 0))
     return -EINVAL;
   int fd = unet__socket_enter(s);
@@ -78,17 +73,12 @@ static int set_flag(unet_socket *s, int name, bool on) {
   return unet_socket_setsockopt(s, SOL_SOCKET, name, &value, sizeof(value));
 }
 
-int unet_socket_pass_credentials(unet_socket *s, bool on) {
-  return set_flag(s, SO_PASSCRED, on);
-}
+int unet_socket_pass_credentials(unet_socket *s, bool on) { return set_flag(s, SO_PASSCRED, on); }
 
-int unet_socket_pass_pidfd(unet_socket *s, bool on) {
-  return set_flag(s, SO_PASSPIDFD, on);
-}
+int unet_socket_pass_pidfd(unet_socket *s, bool on) { return set_flag(s, SO_PASSPIDFD, on); }
 
 int unet_socket_peer_pidfd(unet_socket *s) {
   int pidfd = -1;
-  ssize_t r = unet_socket_getsockopt(s, SOL_SOCKET, SO_PEERPIDFD, &pidfd,
-                                     sizeof(pidfd));
+  ssize_t r = unet_socket_getsockopt(s, SOL_SOCKET, SO_PEERPIDFD, &pidfd, sizeof(pidfd));
   return r < 0 ? (int)r : pidfd;
 }

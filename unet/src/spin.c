@@ -59,8 +59,7 @@ int unet_socket_set_spin(unet_socket *s, int64_t spin_ns) {
   return 0;
 }
 
-ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
-                   bool write) {
+ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags, bool write) {
   int64_t budget = atomic_load_explicit(&s->spin_ns, memory_order_relaxed);
   if (budget == 0)
     return -EAGAIN;

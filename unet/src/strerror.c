@@ -7,12 +7,12 @@
 
 const char *unet_strerror(int code) {
   switch (code) {
-  case UNET_EOF:
-    return "end of stream: the peer closed the connection";
-  case UNET_ETRUNC:
-    return "message truncated: it was longer than the buffers";
-  case 0:
-    return "success";
+    case UNET_EOF:
+      return "end of stream: the peer closed the connection";
+    case UNET_ETRUNC:
+      return "message truncated: it was longer than the buffers";
+    case 0:
+      return "success";
   }
   if (code == INT_MIN)
     return "unknown error code";

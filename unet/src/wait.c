@@ -19,8 +19,7 @@ static bool time_left(struct unet__deadline *d, struct timespec *ret_left) {
     d->at.tv_nsec = (long)(nsec % NS_PER_S);
     d->started = true;
   }
-  int64_t left = (int64_t)(d->at.tv_sec - now.tv_sec) * NS_PER_S +
-                 (d->at.tv_nsec - now.tv_nsec);
+  int64_t left = (int64_t)(d->at.tv_sec - now.tv_sec) * NS_PER_S + (d->at.tv_nsec - now.tv_nsec);
   if (left <= 0)
     return false;
   ret_left->tv_sec = (time_t)(left / NS_PER_S);
@@ -28,8 +27,7 @@ static bool time_left(struct unet__deadline *d, struct timespec *ret_left) {
   return true;
 }
 
-int unet__socket_wait(struct unet_socket *s, int fd, bool write,
-                      struct unet__deadline *deadline) {
+int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__deadline *deadline) {
   for (;;) {
     /* Not needed for correctness; saves a ppoll once closing began. */
     if (atomic_load_explicit(&s->fd, memory_order_acquire) < 0)

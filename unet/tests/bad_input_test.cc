@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -49,8 +49,8 @@ TEST_F(BadInputTest, NullObjectsAreEinval) {
 }
 
 TEST_F(BadInputTest, NullOutParametersAreEinval) {
-  unet_socket* s = nullptr;
-  unet_server_socket* server = nullptr;
+  unet_socket *s = nullptr;
+  unet_server_socket *server = nullptr;
   EXPECT_EQ(unet_socketpair(false, nullptr, &s), -EINVAL);
   EXPECT_EQ(unet_socketpair(false, &s, nullptr), -EINVAL);
   EXPECT_EQ(unet_connect("@x", false, nullptr), -EINVAL);
@@ -65,14 +65,12 @@ TEST_F(BadInputTest, NullOutParametersAreEinval) {
   EXPECT_FALSE(fcntl(a.get(), F_GETFL) & O_NONBLOCK);
   auto pair = MakeSocketPair(false);
   EXPECT_EQ(unet_socket_peer_cred(pair.a.get(), nullptr), -EINVAL);
-  EXPECT_EQ(unet_server_socket_accept(
-                reinterpret_cast<unet_server_socket*>(server), &s),
-            -EINVAL);
+  EXPECT_EQ(unet_server_socket_accept(reinterpret_cast<unet_server_socket *>(server), &s), -EINVAL);
 }
 
 TEST_F(BadInputTest, NullOrOverlongNamesAreEinval) {
-  unet_socket* s = nullptr;
-  unet_server_socket* server = nullptr;
+  unet_socket *s = nullptr;
+  unet_server_socket *server = nullptr;
   EXPECT_EQ(unet_connect(nullptr, false, &s), -EINVAL);
   EXPECT_EQ(unet_bind(nullptr, false, &server), -EINVAL);
   std::string longest(UNET_MAX_NAME, 'a');
@@ -89,8 +87,8 @@ TEST_F(BadInputTest, NullOrOverlongNamesAreEinval) {
 }
 
 TEST_F(BadInputTest, NegativeAndClosedFdsAreEbadf) {
-  unet_socket* s = nullptr;
-  unet_server_socket* server = nullptr;
+  unet_socket *s = nullptr;
+  unet_server_socket *server = nullptr;
   EXPECT_EQ(unet_socket_new(-1, &s), -EBADF);
   EXPECT_EQ(unet_server_socket_new(-5, &server), -EBADF);
   int fd = dup(0);
@@ -114,16 +112,17 @@ TEST_F(BadInputTest, FailedWrapLeavesTheFdWithTheCaller) {
   for (;;) {
     UniqueFd filler(dup(0));
     ASSERT_GE(filler.get(), 0);
-    if (filler.get() >= static_cast<int>(tight.rlim_cur)) break;
+    if (filler.get() >= static_cast<int>(tight.rlim_cur))
+      break;
     fillers.push_back(std::move(filler));
   }
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
-  unet_socket* s = nullptr;
+  unet_socket *s = nullptr;
   int r = unet_socket_new(a.get(), &s);
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
   EXPECT_EQ(r, -EMFILE);
   EXPECT_EQ(s, nullptr);
-  EXPECT_GE(fcntl(a.get(), F_GETFD), 0);              // Still open, ours.
+  EXPECT_GE(fcntl(a.get(), F_GETFD), 0);               // Still open, ours.
   EXPECT_FALSE(fcntl(a.get(), F_GETFL) & O_NONBLOCK);  // And unchanged.
 }
 
@@ -132,7 +131,7 @@ TEST_F(BadInputTest, FdThatIsNotASocketFailsAtTheFirstSocketCall) {
   int p[2];
   ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
   UniqueFd write_end(p[1]);
-  unet_socket* s = nullptr;
+  unet_socket *s = nullptr;
   ASSERT_EQ(unet_socket_new(p[0], &s), 0);
   unet_testing::SocketPtr owned(s);
   char buf[1];
@@ -180,7 +179,7 @@ class GoneSocketTest : public UnetTest, public ::testing::WithParamInterface<boo
 
 TEST_P(GoneSocketTest, EverySocketFunctionAnswersEbadf) {
   auto pair = MakeSocketPair(true);
-  unet_socket* s = pair.a.get();
+  unet_socket *s = pair.a.get();
   UniqueFd released_fd;
   if (released())
     released_fd.reset(unet_socket_release(s));
@@ -210,7 +209,7 @@ TEST_P(GoneSocketTest, EverySocketFunctionAnswersEbadf) {
 }
 
 TEST_P(GoneSocketTest, EveryServerFunctionAnswersEbadf) {
-  unet_server_socket* raw = nullptr;
+  unet_server_socket *raw = nullptr;
   ASSERT_EQ(unet_bind("", false, &raw), 0);
   unet_testing::ServerSocketPtr server(raw);
   UniqueFd released_fd;
@@ -218,7 +217,7 @@ TEST_P(GoneSocketTest, EveryServerFunctionAnswersEbadf) {
     released_fd.reset(unet_server_socket_release(server.get()));
   else
     ASSERT_EQ(unet_server_socket_close(server.get()), 0);
-  unet_socket* s = nullptr;
+  unet_socket *s = nullptr;
   EXPECT_EQ(unet_server_socket_listen(server.get()), -EBADF);
   EXPECT_EQ(unet_server_socket_accept(server.get(), &s), -EBADF);
   EXPECT_EQ(unet_server_socket_close(server.get()), -EBADF);
@@ -228,7 +227,7 @@ TEST_P(GoneSocketTest, EveryServerFunctionAnswersEbadf) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ClosedOrReleased, GoneSocketTest, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& info) {
+                         [](const ::testing::TestParamInfo<bool> &info) {
                            return std::string(info.param ? "Released" : "Closed");
                          });
 
@@ -258,9 +257,9 @@ TEST_F(BadInputTest, HugeCountsAreRefused) {
 }
 
 TEST_F(BadInputTest, EmptyNameConnectsNowhereButAutobinds) {
-  unet_socket* s = nullptr;
+  unet_socket *s = nullptr;
   EXPECT_EQ(unet_connect("", true, &s), -EINVAL);  // The kernel's answer, as Go.
-  unet_server_socket* server = nullptr;
+  unet_server_socket *server = nullptr;
   ASSERT_EQ(unet_bind("", true, &server), 0);
   unet_server_socket_free(server);
 }
@@ -268,10 +267,8 @@ TEST_F(BadInputTest, EmptyNameConnectsNowhereButAutobinds) {
 TEST_F(BadInputTest, StrerrorNamesEveryCode) {
   EXPECT_STREQ(unet_strerror(-EBADF), "Bad file descriptor");
   EXPECT_STREQ(unet_strerror(EBADF), "Bad file descriptor");
-  EXPECT_NE(std::string(unet_strerror(UNET_EOF)).find("end of stream"),
-            std::string::npos);
-  EXPECT_NE(std::string(unet_strerror(UNET_ETRUNC)).find("truncated"),
-            std::string::npos);
+  EXPECT_NE(std::string(unet_strerror(UNET_EOF)).find("end of stream"), std::string::npos);
+  EXPECT_NE(std::string(unet_strerror(UNET_ETRUNC)).find("truncated"), std::string::npos);
   EXPECT_STREQ(unet_strerror(-99999), "unknown error code");
   EXPECT_STREQ(unet_strerror(INT32_MIN), "unknown error code");
 }

@@ -30,8 +30,7 @@ constexpr seconds kWakeLimit{10};
 template <typename Call, typename Stop>
 ssize_t BlockThenStop(Call call, Stop stop) {
   auto result = std::async(std::launch::async, call);
-  EXPECT_EQ(result.wait_for(std::chrono::milliseconds(100)),
-            std::future_status::timeout)
+  EXPECT_EQ(result.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout)
       << "the call did not block";
   stop();
   EXPECT_EQ(result.wait_for(kWakeLimit), std::future_status::ready)
@@ -42,7 +41,7 @@ ssize_t BlockThenStop(Call call, Stop stop) {
 class CloseWakeupTest : public UnetKindTest {
  protected:
   // Fills a's send buffer so the next blocking write waits.
-  static void FillSendBuffer(unet_socket* a) {
+  static void FillSendBuffer(unet_socket *a) {
     std::vector<char> chunk(4096, 'w');
     struct iovec iov = {chunk.data(), chunk.size()};
     unet_socket_writer w;
@@ -55,9 +54,8 @@ class CloseWakeupTest : public UnetKindTest {
 TEST_P(CloseWakeupTest, CloseWakesBlockedRead) {
   auto pair = MakeSocketPair(packet());
   char buf[8];
-  ssize_t r = BlockThenStop(
-      [&] { return unet_socket_read(pair.a.get(), buf, sizeof(buf)); },
-      [&] { EXPECT_EQ(unet_socket_close(pair.a.get()), 0); });
+  ssize_t r = BlockThenStop([&] { return unet_socket_read(pair.a.get(), buf, sizeof(buf)); },
+                            [&] { EXPECT_EQ(unet_socket_close(pair.a.get()), 0); });
   // Go's order: shutdown first, so the reader may see EOF before the wake-up.
   EXPECT_TRUE(r == -EBADF || r == UNET_EOF) << unet_strerror(static_cast<int>(r));
 }
@@ -66,9 +64,8 @@ TEST_P(CloseWakeupTest, ReleaseWakesBlockedReadWithEbadf) {
   auto pair = MakeSocketPair(packet());
   char buf[8];
   int fd = -1;
-  ssize_t r = BlockThenStop(
-      [&] { return unet_socket_read(pair.a.get(), buf, sizeof(buf)); },
-      [&] { fd = unet_socket_release(pair.a.get()); });
+  ssize_t r = BlockThenStop([&] { return unet_socket_read(pair.a.get(), buf, sizeof(buf)); },
+                            [&] { fd = unet_socket_release(pair.a.get()); });
   EXPECT_EQ(r, -EBADF);
   ASSERT_GE(fd, 0);
   UniqueFd owned(fd);
@@ -81,9 +78,8 @@ TEST_P(CloseWakeupTest, CloseWakesBlockedWrite) {
   auto pair = MakeSocketPair(packet());
   FillSendBuffer(pair.a.get());
   char buf[4096] = {};
-  ssize_t r = BlockThenStop(
-      [&] { return unet_socket_write(pair.a.get(), buf, sizeof(buf)); },
-      [&] { EXPECT_EQ(unet_socket_close(pair.a.get()), 0); });
+  ssize_t r = BlockThenStop([&] { return unet_socket_write(pair.a.get(), buf, sizeof(buf)); },
+                            [&] { EXPECT_EQ(unet_socket_close(pair.a.get()), 0); });
   EXPECT_TRUE(r == -EBADF || r == -EPIPE) << unet_strerror(static_cast<int>(r));
 }
 
@@ -92,20 +88,19 @@ TEST_P(CloseWakeupTest, ReleaseWakesBlockedWriteWithEbadf) {
   FillSendBuffer(pair.a.get());
   char buf[4096] = {};
   int fd = -1;
-  ssize_t r = BlockThenStop(
-      [&] { return unet_socket_write(pair.a.get(), buf, sizeof(buf)); },
-      [&] { fd = unet_socket_release(pair.a.get()); });
+  ssize_t r = BlockThenStop([&] { return unet_socket_write(pair.a.get(), buf, sizeof(buf)); },
+                            [&] { fd = unet_socket_release(pair.a.get()); });
   EXPECT_EQ(r, -EBADF);
   UniqueFd owned(fd);
 }
 
 TEST_P(CloseWakeupTest, CloseWakesBlockedAcceptWithEbadf) {
-  unet_server_socket* raw = nullptr;
+  unet_server_socket *raw = nullptr;
   ASSERT_EQ(unet_bind_and_listen(UniqueAbstractName().c_str(), packet(), &raw), 0);
   ServerSocketPtr server(raw);
   ssize_t r = BlockThenStop(
       [&] {
-        unet_socket* s = nullptr;
+        unet_socket *s = nullptr;
         return static_cast<ssize_t>(unet_server_socket_accept(server.get(), &s));
       },
       [&] { EXPECT_EQ(unet_server_socket_close(server.get()), 0); });
@@ -113,13 +108,13 @@ TEST_P(CloseWakeupTest, CloseWakesBlockedAcceptWithEbadf) {
 }
 
 TEST_P(CloseWakeupTest, ReleaseWakesBlockedAcceptWithEbadf) {
-  unet_server_socket* raw = nullptr;
+  unet_server_socket *raw = nullptr;
   ASSERT_EQ(unet_bind_and_listen(UniqueAbstractName().c_str(), packet(), &raw), 0);
   ServerSocketPtr server(raw);
   int fd = -1;
   ssize_t r = BlockThenStop(
       [&] {
-        unet_socket* s = nullptr;
+        unet_socket *s = nullptr;
         return static_cast<ssize_t>(unet_server_socket_accept(server.get(), &s));
       },
       [&] { fd = unet_server_socket_release(server.get()); });
@@ -144,7 +139,8 @@ TEST_P(CloseWakeupTest, CloseWaitsForEveryBlockedThread) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(unet_socket_close(pair.a.get()), 0);
   // Close returned only after every reader left the socket.
-  for (auto& t : readers) t.join();
+  for (auto &t : readers)
+    t.join();
   EXPECT_EQ(finished.load(), kReaders);
 }
 

@@ -19,7 +19,8 @@ class ControlMessageTest : public UnetTest {};
 TEST_F(ControlMessageTest, PackThenExtractZeroToTenFds) {
   for (int count = 0; count <= 10; count++) {
     std::vector<int> fds;
-    for (int i = 0; i < count; i++) fds.push_back(100 + i);
+    for (int i = 0; i < count; i++)
+      fds.push_back(100 + i);
     unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
     ASSERT_EQ(unet_control_message_pack_fds(&c, fds.data(), count), 0);
     EXPECT_EQ(c.len, CMSG_SPACE(count * sizeof(int)));
@@ -72,8 +73,8 @@ TEST_F(ControlMessageTest, ExtractTooManyForTheArrayIsEnobufsAndTakesNothing) {
 }
 
 // Builds a message of one SCM_CREDENTIALS then one SCM_RIGHTS holding fd.
-static void CredentialsThenRights(unet_control_message* c, int fd) {
-  unsigned char* p = c->data.bytes;
+static void CredentialsThenRights(unet_control_message *c, int fd) {
+  unsigned char *p = c->data.bytes;
   struct cmsghdr cred = {};
   cred.cmsg_len = CMSG_LEN(sizeof(struct ucred));
   cred.cmsg_level = SOL_SOCKET;

@@ -22,10 +22,11 @@ using unet_testing::UniqueFd;
 class CredentialsTest : public UnetKindTest {
  protected:
   // Sends one byte with `cred` (NULL: our own) and, if fd >= 0, that fd.
-  static ssize_t Send(unet_socket* s, const struct ucred* cred, int fd) {
+  static ssize_t Send(unet_socket *s, const struct ucred *cred, int fd) {
     unet_socket_writer w;
     unet_socket_writer_init(&w, s, true);
-    if (fd >= 0) EXPECT_EQ(unet_control_message_pack_fds(&w.control, &fd, 1), 0);
+    if (fd >= 0)
+      EXPECT_EQ(unet_control_message_pack_fds(&w.control, &fd, 1), 0);
     EXPECT_EQ(unet_control_message_pack_credentials(&w.control, cred), 0);
     char byte = 'c';
     struct iovec iov = {&byte, 1};
@@ -33,7 +34,7 @@ class CredentialsTest : public UnetKindTest {
   }
 
   // Reads one byte with room for 2 fds and credentials.
-  static void Receive(unet_socket* s, unet_socket_reader* r) {
+  static void Receive(unet_socket *s, unet_socket_reader *r) {
     unet_socket_reader_init(r, s, true);
     ASSERT_EQ(unet_control_message_enable_fds(&r->control, 2), 0);
     ASSERT_EQ(unet_control_message_enable_credentials(&r->control), 0);
@@ -89,8 +90,9 @@ TEST_P(CredentialsTest, AcrossProcessesNameTheSender) {
   pid_t child = fork();
   if (child == 0) {
     // A fresh wrapper: the inherited one shares its eventfd with the parent.
-    unet_socket* s = nullptr;
-    if (unet_socket_new(dup(unet_socket_fd(pair.a.get())), &s) < 0) _exit(2);
+    unet_socket *s = nullptr;
+    if (unet_socket_new(dup(unet_socket_fd(pair.a.get())), &s) < 0)
+      _exit(2);
     int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     _exit(Send(s, nullptr, fd) == 1 ? 0 : 3);
   }
@@ -118,9 +120,11 @@ TEST_P(CredentialsTest, SomeoneElsesPidIsTheKernelsCall) {
   if (child == 0) {
     struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct none[2] = {};
-    if (syscall(SYS_capset, &header, none) != 0) _exit(2);
-    unet_socket* s = nullptr;
-    if (unet_socket_new(dup(unet_socket_fd(pair.a.get())), &s) < 0) _exit(3);
+    if (syscall(SYS_capset, &header, none) != 0)
+      _exit(2);
+    unet_socket *s = nullptr;
+    if (unet_socket_new(dup(unet_socket_fd(pair.a.get())), &s) < 0)
+      _exit(3);
     struct ucred init = {1, getuid(), getgid()};
     _exit(Send(s, &init, -1) == -EPERM ? 0 : 4);
   }

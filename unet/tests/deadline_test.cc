@@ -56,10 +56,10 @@ TEST_P(DeadlineTest, WriteToFullSocketTimesOut) {
 }
 
 TEST_P(DeadlineTest, AcceptWithNoClientTimesOut) {
-  unet_server_socket* raw = nullptr;
+  unet_server_socket *raw = nullptr;
   ASSERT_EQ(unet_bind_and_listen("", packet(), &raw), 0);
   ServerSocketPtr server(raw);
-  unet_socket* s = nullptr;
+  unet_socket *s = nullptr;
   auto start = Clock::now();
   EXPECT_EQ(unet_server_socket_accept_timeout(server.get(), kTimeoutNs, &s), -ETIMEDOUT);
   EXPECT_GE(ElapsedNs(start), kTimeoutNs);

@@ -9,8 +9,8 @@
 #include <chrono>
 #include <future>
 #include <string>
-#include <tuple>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "testing/unet_fixture.h"
@@ -49,7 +49,8 @@ TEST_P(EpollTest, LoopReadsEverythingWithNonBlockingReaders) {
       char buf[64];
       struct iovec iov = {buf, sizeof(buf)};
       ssize_t n = unet_socket_reader_readv(&r, &iov, 1);
-      if (n == -EAGAIN) break;
+      if (n == -EAGAIN)
+        break;
       if (n == UNET_EOF) {
         done = true;
         break;
@@ -60,7 +61,8 @@ TEST_P(EpollTest, LoopReadsEverythingWithNonBlockingReaders) {
   }
   producer.join();
   std::string want;
-  for (int i = 0; i < 100; i++) want += "m" + std::to_string(i);
+  for (int i = 0; i < 100; i++)
+    want += "m" + std::to_string(i);
   EXPECT_EQ(got, want);
 }
 

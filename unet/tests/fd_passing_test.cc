@@ -21,11 +21,10 @@ using unet_testing::UniqueFd;
 class FdPassingTest : public UnetKindTest {
  protected:
   // Sends one byte with fds attached from `from`.
-  void SendFds(unet_socket* from, const std::vector<int>& fds) {
+  void SendFds(unet_socket *from, const std::vector<int> &fds) {
     unet_socket_writer w;
     unet_socket_writer_init(&w, from, true);
-    ASSERT_EQ(unet_control_message_pack_fds(&w.control, fds.data(),
-                                            static_cast<int>(fds.size())),
+    ASSERT_EQ(unet_control_message_pack_fds(&w.control, fds.data(), static_cast<int>(fds.size())),
               0);
     char byte = 'f';
     struct iovec iov = {&byte, 1};
@@ -33,7 +32,7 @@ class FdPassingTest : public UnetKindTest {
   }
 
   // Receives one byte on `to` with room for `enable` fds; returns the fds.
-  std::vector<UniqueFd> ReceiveFds(unet_socket* to, int enable) {
+  std::vector<UniqueFd> ReceiveFds(unet_socket *to, int enable) {
     unet_socket_reader r;
     unet_socket_reader_init(&r, to, true);
     EXPECT_EQ(unet_control_message_enable_fds(&r.control, enable), 0);
@@ -44,12 +43,13 @@ class FdPassingTest : public UnetKindTest {
     int n = unet_control_message_extract_fds(&r.control, fds, UNET_MAX_FDS + 1);
     EXPECT_GE(n, 0) << unet_strerror(n);
     std::vector<UniqueFd> owned;
-    for (int i = 0; i < n; i++) owned.emplace_back(fds[i]);
+    for (int i = 0; i < n; i++)
+      owned.emplace_back(fds[i]);
     return owned;
   }
 
   // Reads one byte on `to` into *r, with room for `enable` fds.
-  static void ReadWithRoom(unet_socket* to, int enable, unet_socket_reader* r) {
+  static void ReadWithRoom(unet_socket *to, int enable, unet_socket_reader *r) {
     unet_socket_reader_init(r, to, true);
     ASSERT_EQ(unet_control_message_enable_fds(&r->control, enable), 0);
     char byte;
@@ -57,7 +57,7 @@ class FdPassingTest : public UnetKindTest {
     ASSERT_EQ(unet_socket_reader_readv(r, &iov, 1), 1);
   }
 
-  static std::vector<int> Pipes(int count, std::vector<UniqueFd>* keep) {
+  static std::vector<int> Pipes(int count, std::vector<UniqueFd> *keep) {
     std::vector<int> fds;
     while (static_cast<int>(fds.size()) < count) {
       int p[2];
@@ -65,7 +65,8 @@ class FdPassingTest : public UnetKindTest {
       keep->emplace_back(p[0]);
       keep->emplace_back(p[1]);
       fds.push_back(p[0]);
-      if (static_cast<int>(fds.size()) < count) fds.push_back(p[1]);
+      if (static_cast<int>(fds.size()) < count)
+        fds.push_back(p[1]);
     }
     return fds;
   }
@@ -104,8 +105,7 @@ TEST_P(FdPassingTest, PassesTheMaximumInOneMessage) {
   std::vector<UniqueFd> keep;
   auto fds = Pipes(UNET_MAX_FDS, &keep);
   ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), fds));
-  EXPECT_EQ(ReceiveFds(pair.b.get(), UNET_MAX_FDS).size(),
-            static_cast<size_t>(UNET_MAX_FDS));
+  EXPECT_EQ(ReceiveFds(pair.b.get(), UNET_MAX_FDS).size(), static_cast<size_t>(UNET_MAX_FDS));
 }
 
 TEST_P(FdPassingTest, LargerBufferThanNeededReceivesAll) {
@@ -187,7 +187,8 @@ TEST_P(FdPassingTest, ReceivedFdsAreCloseOnExecByDefault) {
   ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(2, &keep)));
   auto got = ReceiveFds(pair.b.get(), 2);
   ASSERT_EQ(got.size(), 2u);
-  for (const auto& fd : got) EXPECT_TRUE(fcntl(fd.get(), F_GETFD) & FD_CLOEXEC);
+  for (const auto &fd : got)
+    EXPECT_TRUE(fcntl(fd.get(), F_GETFD) & FD_CLOEXEC);
 }
 
 TEST_P(FdPassingTest, InheritableFdsOptOut) {

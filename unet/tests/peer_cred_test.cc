@@ -41,17 +41,13 @@ TEST_P(SocketOptionTest, PeerCredSurvivesThePeerClosing) {
 TEST_P(SocketOptionTest, SetThenGetAnOption) {
   auto pair = MakeSocketPair(packet());
   int size = 65536;
-  ASSERT_EQ(unet_socket_setsockopt(pair.a.get(), SOL_SOCKET, SO_SNDBUF, &size,
-                                   sizeof(size)),
-            0);
+  ASSERT_EQ(unet_socket_setsockopt(pair.a.get(), SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)), 0);
   int got = 0;
-  ASSERT_EQ(unet_socket_getsockopt(pair.a.get(), SOL_SOCKET, SO_SNDBUF, &got,
-                                   sizeof(got)),
+  ASSERT_EQ(unet_socket_getsockopt(pair.a.get(), SOL_SOCKET, SO_SNDBUF, &got, sizeof(got)),
             static_cast<ssize_t>(sizeof(got)));
   EXPECT_EQ(got, 2 * size);  // The kernel doubles it.
   int type = 0;
-  ASSERT_EQ(unet_socket_getsockopt(pair.a.get(), SOL_SOCKET, SO_TYPE, &type,
-                                   sizeof(type)),
+  ASSERT_EQ(unet_socket_getsockopt(pair.a.get(), SOL_SOCKET, SO_TYPE, &type, sizeof(type)),
             static_cast<ssize_t>(sizeof(type)));
   EXPECT_EQ(type, packet() ? SOCK_SEQPACKET : SOCK_STREAM);
 }
@@ -59,12 +55,8 @@ TEST_P(SocketOptionTest, SetThenGetAnOption) {
 TEST_P(SocketOptionTest, UnknownOptionIsTheKernelsError) {
   auto pair = MakeSocketPair(packet());
   int v = 0;
-  EXPECT_EQ(unet_socket_getsockopt(pair.a.get(), SOL_SOCKET, 12345, &v,
-                                   sizeof(v)),
-            -ENOPROTOOPT);
-  EXPECT_EQ(unet_socket_setsockopt(pair.a.get(), SOL_SOCKET, 12345, &v,
-                                   sizeof(v)),
-            -ENOPROTOOPT);
+  EXPECT_EQ(unet_socket_getsockopt(pair.a.get(), SOL_SOCKET, 12345, &v, sizeof(v)), -ENOPROTOOPT);
+  EXPECT_EQ(unet_socket_setsockopt(pair.a.get(), SOL_SOCKET, 12345, &v, sizeof(v)), -ENOPROTOOPT);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, SocketOptionTest, ::testing::Bool(), KindName);

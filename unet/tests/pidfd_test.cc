@@ -43,21 +43,24 @@ class PidfdTest : public UnetTest {
   // A child that connects to name, waits for the parent's go-ahead (so the
   // parent can set socket options first), sends one byte, then waits for
   // the end.
-  pid_t ForkClient(const std::string& name) {
+  pid_t ForkClient(const std::string &name) {
     pid_t pid = fork();
     if (pid == 0) {
-      unet_socket* s = nullptr;
-      if (unet_connect(name.c_str(), true, &s) < 0) _exit(2);
+      unet_socket *s = nullptr;
+      if (unet_connect(name.c_str(), true, &s) < 0)
+        _exit(2);
       char c;
-      if (unet_socket_read(s, &c, 1) != 1) _exit(3);
-      if (unet_socket_write(s, "p", 1) != 1) _exit(4);
+      if (unet_socket_read(s, &c, 1) != 1)
+        _exit(3);
+      if (unet_socket_write(s, "p", 1) != 1)
+        _exit(4);
       unet_socket_read(s, &c, 1);  // Returns when the parent closes.
       _exit(0);
     }
     return pid;
   }
 
-  static void GoAhead(unet_socket* s) { ASSERT_EQ(unet_socket_write(s, "g", 1), 1); }
+  static void GoAhead(unet_socket *s) { ASSERT_EQ(unet_socket_write(s, "g", 1), 1); }
 
   static void Reap(pid_t pid) {
     int status = 0;
@@ -67,11 +70,11 @@ class PidfdTest : public UnetTest {
 
 TEST_F(PidfdTest, PeerPidfdRefersToThePeer) {
   std::string name = UniqueAbstractName();
-  unet_server_socket* raw = nullptr;
+  unet_server_socket *raw = nullptr;
   ASSERT_EQ(unet_bind_and_listen(name.c_str(), true, &raw), 0);
   ServerSocketPtr server(raw);
   pid_t child = ForkClient(name);
-  unet_socket* conn_raw = nullptr;
+  unet_socket *conn_raw = nullptr;
   ASSERT_EQ(unet_server_socket_accept(server.get(), &conn_raw), 0);
   SocketPtr conn(conn_raw);
 
@@ -95,11 +98,11 @@ TEST_F(PidfdTest, PeerPidfdRefersToThePeer) {
 
 TEST_F(PidfdTest, MessagesCarryTheSendersPidfd) {
   std::string name = UniqueAbstractName();
-  unet_server_socket* raw = nullptr;
+  unet_server_socket *raw = nullptr;
   ASSERT_EQ(unet_bind_and_listen(name.c_str(), true, &raw), 0);
   ServerSocketPtr server(raw);
   pid_t child = ForkClient(name);
-  unet_socket* conn_raw = nullptr;
+  unet_socket *conn_raw = nullptr;
   ASSERT_EQ(unet_server_socket_accept(server.get(), &conn_raw), 0);
   SocketPtr conn(conn_raw);
   int r = unet_socket_pass_pidfd(conn.get(), true);
@@ -131,7 +134,8 @@ TEST_F(PidfdTest, MessagesCarryTheSendersPidfd) {
 TEST_F(PidfdTest, CloseFdsClosesAReceivedPidfd) {
   auto pair = unet_testing::MakeSocketPair(true);
   int r = unet_socket_pass_pidfd(pair.b.get(), true);
-  if (r == -ENOPROTOOPT) GTEST_SKIP() << "SO_PASSPIDFD needs Linux 6.5";
+  if (r == -ENOPROTOOPT)
+    GTEST_SKIP() << "SO_PASSPIDFD needs Linux 6.5";
   ASSERT_EQ(r, 0);
   ASSERT_EQ(unet_socket_write(pair.a.get(), "x", 1), 1);
   unet_socket_reader reader;

@@ -24,20 +24,20 @@ using unet_testing::UniqueAbstractName;
 
 class ServerSocketTest : public UnetKindTest {
  protected:
-  ServerSocketPtr Listen(const std::string& name) {
-    unet_server_socket* s = nullptr;
+  ServerSocketPtr Listen(const std::string &name) {
+    unet_server_socket *s = nullptr;
     int r = unet_bind_and_listen(name.c_str(), packet(), &s);
     EXPECT_EQ(r, 0) << unet_strerror(r);
     return ServerSocketPtr(s);
   }
-  SocketPtr Connect(const std::string& name) {
-    unet_socket* s = nullptr;
+  SocketPtr Connect(const std::string &name) {
+    unet_socket *s = nullptr;
     int r = unet_connect(name.c_str(), packet(), &s);
     EXPECT_EQ(r, 0) << unet_strerror(r);
     return SocketPtr(s);
   }
-  SocketPtr Accept(unet_server_socket* server) {
-    unet_socket* s = nullptr;
+  SocketPtr Accept(unet_server_socket *server) {
+    unet_socket *s = nullptr;
     int r = unet_server_socket_accept(server, &s);
     EXPECT_EQ(r, 0) << unet_strerror(r);
     return SocketPtr(s);
@@ -45,19 +45,18 @@ class ServerSocketTest : public UnetKindTest {
 };
 
 TEST_P(ServerSocketTest, ConnectToMissingPathFails) {
-  unet_socket* s = nullptr;
-  EXPECT_EQ(unet_connect(TempSocketPath("missing").c_str(), packet(), &s),
-            -ENOENT);
+  unet_socket *s = nullptr;
+  EXPECT_EQ(unet_connect(TempSocketPath("missing").c_str(), packet(), &s), -ENOENT);
   EXPECT_EQ(s, nullptr);
 }
 
 TEST_P(ServerSocketTest, ConnectToEmptyNameFails) {
-  unet_socket* s = nullptr;
+  unet_socket *s = nullptr;
   EXPECT_EQ(unet_connect("", packet(), &s), -EINVAL);
 }
 
 TEST_P(ServerSocketTest, BindToBadPathFails) {
-  unet_server_socket* s = nullptr;
+  unet_server_socket *s = nullptr;
   EXPECT_EQ(unet_bind("/does/not/exist/sock", packet(), &s), -ENOENT);
   EXPECT_EQ(s, nullptr);
 }
@@ -65,16 +64,16 @@ TEST_P(ServerSocketTest, BindToBadPathFails) {
 TEST_P(ServerSocketTest, BindNeverUnlinksAnExistingPath) {
   std::string path = TempSocketPath("taken");
   auto first = Listen(path);
-  unet_server_socket* s = nullptr;
+  unet_server_socket *s = nullptr;
   EXPECT_EQ(unet_bind(path.c_str(), packet(), &s), -EADDRINUSE);
   unlink(path.c_str());
 }
 
 TEST_P(ServerSocketTest, NameOf108BytesIsRejected) {
   std::string name(108, 'n');
-  unet_server_socket* s = nullptr;
+  unet_server_socket *s = nullptr;
   EXPECT_EQ(unet_bind(name.c_str(), packet(), &s), -EINVAL);
-  unet_socket* c = nullptr;
+  unet_socket *c = nullptr;
   EXPECT_EQ(unet_connect(name.c_str(), packet(), &c), -EINVAL);
 }
 
@@ -94,8 +93,10 @@ TEST_P(ServerSocketTest, AcceptsManyQueuedConnections) {
   std::string name = UniqueAbstractName();
   auto server = Listen(name);
   std::vector<SocketPtr> clients;
-  for (int i = 0; i < UNET_LISTEN_BACKLOG; i++) clients.push_back(Connect(name));
-  for (int i = 0; i < UNET_LISTEN_BACKLOG; i++) Accept(server.get());
+  for (int i = 0; i < UNET_LISTEN_BACKLOG; i++)
+    clients.push_back(Connect(name));
+  for (int i = 0; i < UNET_LISTEN_BACKLOG; i++)
+    Accept(server.get());
 }
 
 TEST_P(ServerSocketTest, AbstractNameLeavesNoFile) {
@@ -123,7 +124,7 @@ TEST_P(ServerSocketTest, AbstractNameLeavesNoFile) {
 
 TEST_P(ServerSocketTest, PathNameIncludesTheTrailingNul) {
   std::string path = TempSocketPath("name");
-  unet_server_socket* raw_server = nullptr;
+  unet_server_socket *raw_server = nullptr;
   ASSERT_EQ(unet_bind(path.c_str(), packet(), &raw_server), 0);
   ServerSocketPtr server(raw_server);
   ASSERT_EQ(unet_server_socket_listen(server.get()), 0);
@@ -137,13 +138,13 @@ TEST_P(ServerSocketTest, PathNameIncludesTheTrailingNul) {
 }
 
 TEST_P(ServerSocketTest, EmptyNameAutobindsToAnAbstractName) {
-  unet_server_socket* raw_server = nullptr;
+  unet_server_socket *raw_server = nullptr;
   ASSERT_EQ(unet_bind_and_listen("", packet(), &raw_server), 0);
   ServerSocketPtr server(raw_server);
   struct sockaddr_un addr;
   socklen_t len = sizeof(addr);
   ASSERT_EQ(getsockname(unet_server_socket_fd(server.get()),
-                        reinterpret_cast<struct sockaddr*>(&addr), &len),
+                        reinterpret_cast<struct sockaddr *>(&addr), &len),
             0);
   EXPECT_GT(len, sizeof(sa_family_t));
   EXPECT_EQ(addr.sun_path[0], '\0');
@@ -159,16 +160,16 @@ TEST_P(ServerSocketTest, ServerCloseTwiceIsEbadf) {
 TEST_P(ServerSocketTest, AcceptAfterCloseIsEbadf) {
   auto server = Listen(UniqueAbstractName());
   ASSERT_EQ(unet_server_socket_close(server.get()), 0);
-  unet_socket* s = nullptr;
+  unet_socket *s = nullptr;
   EXPECT_EQ(unet_server_socket_accept(server.get(), &s), -EBADF);
   EXPECT_EQ(unet_server_socket_listen(server.get()), -EBADF);
 }
 
 TEST_P(ServerSocketTest, AcceptWithoutListenIsEinval) {
-  unet_server_socket* raw_server = nullptr;
+  unet_server_socket *raw_server = nullptr;
   ASSERT_EQ(unet_bind(UniqueAbstractName().c_str(), packet(), &raw_server), 0);
   ServerSocketPtr server(raw_server);
-  unet_socket* s = nullptr;
+  unet_socket *s = nullptr;
   EXPECT_EQ(unet_server_socket_accept(server.get(), &s), -EINVAL);
 }
 
@@ -178,7 +179,7 @@ TEST_P(ServerSocketTest, ReleaseHandsOverTheListeningFd) {
   int fd = unet_server_socket_release(server.get());
   ASSERT_GE(fd, 0);
   EXPECT_EQ(unet_server_socket_release(server.get()), -EBADF);
-  unet_server_socket* again = nullptr;
+  unet_server_socket *again = nullptr;
   ASSERT_EQ(unet_server_socket_new(fd, &again), 0);
   ServerSocketPtr adopted(again);
   auto client = Connect(name);
@@ -190,8 +191,8 @@ TEST_P(ServerSocketTest, EverythingCreatedIsCloseOnExec) {
   auto server = Listen(name);
   auto client = Connect(name);
   auto conn = Accept(server.get());
-  for (int fd : {unet_server_socket_fd(server.get()),
-                 unet_socket_fd(client.get()), unet_socket_fd(conn.get())}) {
+  for (int fd : {unet_server_socket_fd(server.get()), unet_socket_fd(client.get()),
+                 unet_socket_fd(conn.get())}) {
     EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC) << fd;
     EXPECT_TRUE(fcntl(fd, F_GETFL) & O_NONBLOCK) << fd;
   }
@@ -200,15 +201,16 @@ TEST_P(ServerSocketTest, EverythingCreatedIsCloseOnExec) {
   for (int fd = 0; fd < 1024; fd++) {
     char link[64] = {};
     std::string path = "/proc/self/fd/" + std::to_string(fd);
-    if (readlink(path.c_str(), link, sizeof(link) - 1) < 0) continue;
-    if (std::string(link) != "anon_inode:[eventfd]") continue;
+    if (readlink(path.c_str(), link, sizeof(link) - 1) < 0)
+      continue;
+    if (std::string(link) != "anon_inode:[eventfd]")
+      continue;
     eventfds++;
     EXPECT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC) << fd;
   }
   EXPECT_EQ(eventfds, 3);
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, ServerSocketTest, ::testing::Bool(),
-                         KindName);
+INSTANTIATE_TEST_SUITE_P(Kinds, ServerSocketTest, ::testing::Bool(), KindName);
 
 }  // namespace

@@ -72,8 +72,7 @@ TEST_P(SocketIoTest, ReadsAndWritesVectors) {
   unet_socket_reader r;
   unet_socket_reader_init(&r, pair.b.get(), true);
   ASSERT_EQ(unet_socket_reader_readv(&r, in, 3), 6);
-  EXPECT_EQ(std::string(x, 1) + std::string(y, 3) + std::string(z, 2),
-            "abcdef");
+  EXPECT_EQ(std::string(x, 1) + std::string(y, 3) + std::string(z, 2), "abcdef");
 }
 
 TEST_P(SocketIoTest, NonBlockingReadWithNothingIsEagain) {
@@ -93,7 +92,8 @@ TEST_P(SocketIoTest, NonBlockingWriteFillsThenEagain) {
   unet_socket_writer_init(&w, pair.a.get(), false);
   ssize_t n = 0;
   int writes = 0;
-  while ((n = unet_socket_writer_writev(&w, &iov, 1)) > 0) writes++;
+  while ((n = unet_socket_writer_writev(&w, &iov, 1)) > 0)
+    writes++;
   EXPECT_EQ(n, -EAGAIN);
   EXPECT_GT(writes, 0);
 }
@@ -110,7 +110,8 @@ TEST_P(SocketIoTest, BlockedWriteResumesWhenPeerReads) {
     std::vector<char> buf(65536);
     for (;;) {
       ssize_t n = unet_socket_read(pair.b.get(), buf.data(), buf.size());
-      if (n <= 0) break;
+      if (n <= 0)
+        break;
     }
   });
   w.blocking = true;

@@ -23,7 +23,8 @@ class SpinKindTest : public UnetKindTest {
     ASSERT_EQ(unet_socket_set_spin(pair.b.get(), mode), 0);
     std::thread echo([&] {
       char c;
-      while (unet_socket_read(pair.b.get(), &c, 1) == 1) unet_socket_write(pair.b.get(), &c, 1);
+      while (unet_socket_read(pair.b.get(), &c, 1) == 1)
+        unet_socket_write(pair.b.get(), &c, 1);
     });
     for (int i = 0; i < rounds; i++) {
       char out = static_cast<char>(i), in = 0;

@@ -121,7 +121,9 @@ typedef struct unet_control_message {
   } data;
 } unet_control_message;
 
+/* clang-format off */
 #define UNET_CONTROL_MESSAGE_INIT {0, {0}}
+/* clang-format on */
 
 /* Empties *c (len 0). Costs nothing. Mirrors a zero ControlMessage. */
 UNET_API void unet_control_message_init(unet_control_message *c);
@@ -136,8 +138,7 @@ UNET_API void unet_control_message_init(unet_control_message *c);
  * Returns 0, or -EINVAL for a NULL c or count outside [0, UNET_MAX_FDS].
  * Costs no syscall or allocation. Mirrors ControlMessage.EnableFDs.
  */
-UNET_API int unet_control_message_enable_fds(unet_control_message *c,
-                                             int count);
+UNET_API int unet_control_message_enable_fds(unet_control_message *c, int count);
 
 /*
  * Copies the received fds (those >= 0, in order, across every SCM_RIGHTS
@@ -152,15 +153,15 @@ UNET_API int unet_control_message_enable_fds(unet_control_message *c,
  * (UNET_MAX_FDS + 1 is always enough). ret_fds may be NULL when max_fds is 0.
  * Costs no syscall or allocation. Mirrors ControlMessage.ExtractFDs.
  */
-UNET_API int unet_control_message_extract_fds(unet_control_message *c,
-                                              int *ret_fds, size_t max_fds);
+UNET_API int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
+                                              size_t max_fds);
 
 /*
  * Closes every received fd still in *c (every SCM_RIGHTS message and a
- * received SCM_PIDFD, whatever other messages are present) and marks it closed, so calling it twice, or
- * after extract_fds, closes nothing twice (Go's CloseFDs stops at a
- * non-SCM_RIGHTS message, leaking the fds, and closes again when repeated).
- * NULL is accepted. Costs one close(2) per fd. Mirrors ControlMessage.CloseFDs.
+ * received SCM_PIDFD, whatever other messages are present) and marks it closed, so calling it
+ * twice, or after extract_fds, closes nothing twice (Go's CloseFDs stops at a non-SCM_RIGHTS
+ * message, leaking the fds, and closes again when repeated). NULL is accepted. Costs one close(2)
+ * per fd. Mirrors ControlMessage.CloseFDs.
  */
 UNET_API void unet_control_message_close_fds(unet_control_message *c);
 
@@ -173,8 +174,7 @@ UNET_API void unet_control_message_close_fds(unet_control_message *c);
  * not checked here: the kernel answers -EBADF on the write.
  * Costs no syscall or allocation. Mirrors ControlMessage.PackFDs.
  */
-UNET_API int unet_control_message_pack_fds(unet_control_message *c,
-                                           const int *fds, int count);
+UNET_API int unet_control_message_pack_fds(unet_control_message *c, const int *fds, int count);
 
 /* Clears *c (len 0): no control message on the next read or write; fds in it
  * are not closed. NULL is accepted. Mirrors ControlMessage.UnpackFDs. */
@@ -223,8 +223,7 @@ UNET_API int unet_control_message_credentials(const unet_control_message *c,
  * that arrived next to credentials. Returns the count, -ENOBUFS or -EINVAL
  * (NULL arguments, malformed data), extracting nothing on failure.
  */
-UNET_API int unet_control_message_take_fds(unet_control_message *c,
-                                           int *ret_fds, size_t max_fds);
+UNET_API int unet_control_message_take_fds(unet_control_message *c, int *ret_fds, size_t max_fds);
 
 /*
  * Takes the received pidfd: returns it (the caller owns it and closes it;
@@ -257,8 +256,7 @@ UNET_API int unet_socket_new(int fd, unet_socket **ret_socket);
  * Costs socketpair, 2 x (fcntl x2, eventfd2), two allocations.
  * Mirrors SocketPair.
  */
-UNET_API int unet_socketpair(bool packet, unet_socket **ret_a,
-                             unet_socket **ret_b);
+UNET_API int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b);
 
 /*
  * Connects to the server named addr: a path, or an abstract name when addr
@@ -271,8 +269,7 @@ UNET_API int unet_socketpair(bool packet, unet_socket **ret_a,
  * -EAGAIN when the backlog is full...). Nothing is left open on failure.
  * Costs socket, connect, fcntl x2, eventfd2, one allocation. Mirrors Connect.
  */
-UNET_API int unet_connect(const char *addr, bool packet,
-                          unet_socket **ret_socket);
+UNET_API int unet_connect(const char *addr, bool packet, unet_socket **ret_socket);
 
 /*
  * Closes the socket: marks it closed (later calls answer -EBADF),
@@ -317,13 +314,12 @@ UNET_API int unet_socket_shutdown(unet_socket *s);
  * bytes (Go's uint32) or a negative errno (-EINVAL for a NULL s, or NULL buf
  * with len > 0). Costs one syscall. Mirrors Socket.GetSockOpt.
  */
-UNET_API ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name,
-                                        void *buf, size_t len);
+UNET_API ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name, void *buf, size_t len);
 
 /* setsockopt(level, name, buf, len). Returns 0 or a negative errno.
  * Costs one syscall. Mirrors Socket.SetSockOpt. */
-UNET_API int unet_socket_setsockopt(unet_socket *s, int level, int name,
-                                    const void *buf, size_t len);
+UNET_API int unet_socket_setsockopt(unet_socket *s, int level, int name, const void *buf,
+                                    size_t len);
 
 /*
  * The peer's credentials (SO_PEERCRED: pid, uid, gid at connect or
@@ -358,8 +354,7 @@ UNET_API ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len);
  * Returns the count or a negative errno. Costs sendmsg, plus ppoll + sendmsg
  * per wait. Mirrors Socket.Write.
  */
-UNET_API ssize_t unet_socket_write(unet_socket *s, const void *buf,
-                                   size_t len);
+UNET_API ssize_t unet_socket_write(unet_socket *s, const void *buf, size_t len);
 
 /* Closes s if still open (ignoring the result) and frees it. NULL is
  * accepted. No other thread may use s any more. C only. */
@@ -441,14 +436,12 @@ typedef struct unet_socket_writer {
 /* Initialises *r for s: empty control message, close-on-exec fds, no
  * timeout (a NULL r is ignored; a NULL s makes readv answer -EINVAL).
  * Costs nothing. Mirrors Socket.Reader. */
-UNET_API void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s,
-                                      bool blocking);
+UNET_API void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s, bool blocking);
 
 /* Initialises *w for s: empty control message, no timeout (a NULL w is
  * ignored; a NULL s makes writev answer -EINVAL). Costs nothing.
  * Mirrors Socket.Writer. */
-UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s,
-                                      bool blocking);
+UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, bool blocking);
 
 /*
  * Receives into iov[0..iovcnt) with one successful
@@ -468,8 +461,7 @@ UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s,
  * Costs one recvmsg when data is there; no allocation ever.
  * Mirrors SocketReader.ReadVec.
  */
-UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r,
-                                          const struct iovec *iov,
+UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
                                           int iovcnt);
 
 /*
@@ -483,8 +475,7 @@ UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r,
  * left as it was. Costs one sendmsg when there is room; no allocation.
  * Mirrors SocketWriter.WriteVec.
  */
-UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w,
-                                           const struct iovec *iov,
+UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov,
                                            int iovcnt);
 
 /* ---------------------------------------------------------------------------
@@ -507,13 +498,11 @@ UNET_API int unet_server_socket_new(int fd, unet_server_socket **ret_server);
  * socket/bind errno. Nothing is left open on failure.
  * Costs socket, bind, fcntl x2, eventfd2, one allocation. Mirrors Bind.
  */
-UNET_API int unet_bind(const char *addr, bool packet,
-                       unet_server_socket **ret_server);
+UNET_API int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server);
 
 /* unet_bind() then unet_server_socket_listen(); on failure nothing is left
  * open (the bound path, if any, stays, as in Go). Mirrors BindAndListen. */
-UNET_API int unet_bind_and_listen(const char *addr, bool packet,
-                                  unet_server_socket **ret_server);
+UNET_API int unet_bind_and_listen(const char *addr, bool packet, unet_server_socket **ret_server);
 
 /* listen(fd, UNET_LISTEN_BACKLOG). Returns 0 or a negative errno.
  * Costs one syscall. Mirrors ServerSocket.Listen. */
@@ -528,15 +517,13 @@ UNET_API int unet_server_socket_listen(unet_server_socket *s);
  * if it cannot be wrapped. Costs accept4, eventfd2, one allocation, plus
  * ppoll + accept4 per wait. Mirrors ServerSocket.Accept.
  */
-UNET_API int unet_server_socket_accept(unet_server_socket *s,
-                                       unet_socket **ret_socket);
+UNET_API int unet_server_socket_accept(unet_server_socket *s, unet_socket **ret_socket);
 
 /*
  * Beyond Go: unet_server_socket_accept() that gives up with -ETIMEDOUT after
  * timeout_ns nanoseconds of waiting (0 waits forever, as accept).
  */
-UNET_API int unet_server_socket_accept_timeout(unet_server_socket *s,
-                                               int64_t timeout_ns,
+UNET_API int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
                                                unet_socket **ret_socket);
 
 /* As unet_socket_close(): -EBADF the second time. Mirrors
