@@ -59,10 +59,10 @@ struct unet__deadline {
  * Caller is inside the gate. */
 int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__deadline *deadline);
 
-/* Retries the operation without sleeping for up to the socket's spin budget
- * (see unet_socket_set_spin). Returns its result, -EAGAIN when the budget ran
- * out or spinning is off, or -EBADF as soon as the socket is closing. */
-ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags, bool write);
+/* Retries recvmsg without sleeping for up to the socket's spin budget (see
+ * unet_socket_set_spin). Returns its result, -EAGAIN when the budget ran out
+ * or spinning is off, or -EBADF as soon as the socket is closing. */
+ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags);
 
 /* Creates a blocking, close-on-exec AF_UNIX socket of the Go package's type.
  * Returns the fd or a negative errno. */

@@ -5,8 +5,9 @@
 #include "internal.h"
 
 /* One successful sendmsg or recvmsg on s, as Go's WriteVec/ReadVec: retry
- * EINTR; on EAGAIN return it when not blocking, else spin (if the socket
- * asks for it) and wait. Returns the syscall's count or a negative errno. */
+ * EINTR; on EAGAIN return it when not blocking, else spin (reads, if the
+ * socket asks for it) and wait. Returns the syscall's count or a negative
+ * errno. */
 static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool write, bool blocking,
                         struct unet__deadline *deadline) {
   int fd = unet__socket_enter(s);
@@ -25,7 +26,7 @@ static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool writ
       break;
     if (!spun && !write) {
       spun = true;
-      n = unet__spin(s, fd, msg, flags, write);
+      n = unet__spin(s, fd, msg, flags);
       if (n != -EAGAIN)
         break;
     }

@@ -1,6 +1,6 @@
-/* Spin-then-wait (beyond Go): retry a non-blocking recvmsg/sendmsg for a
- * short budget before sleeping in ppoll, which is expensive to wake from on
- * virtual machines. Off by default; unet_socket_set_spin() turns it on. */
+/* Spin-then-wait (beyond Go): retry a non-blocking recvmsg for a short
+ * budget before sleeping in ppoll, which is expensive to wake from on virtual
+ * machines. Off by default; unet_socket_set_spin() turns it on. */
 #include <errno.h>
 #include <stdint.h>
 #include <time.h>
@@ -59,7 +59,7 @@ int unet_socket_set_spin(unet_socket *s, int64_t spin_ns) {
   return 0;
 }
 
-ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags, bool write) {
+ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags) {
   int64_t budget = atomic_load_explicit(&s->spin_ns, memory_order_relaxed);
   if (budget == 0)
     return -EAGAIN;
@@ -76,7 +76,7 @@ ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
     /* Close and Release swap the fd first: a spinner stops at once. */
     if (atomic_load_explicit(&s->fd, memory_order_acquire) < 0)
       return -EBADF;
-    n = write ? sendmsg(fd, msg, flags) : recvmsg(fd, msg, flags);
+    n = recvmsg(fd, msg, flags);
     if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
       n = n >= 0 ? n : -errno;
       outcome = SPIN_HIT;
