@@ -8,8 +8,8 @@
  *
  * Errors
  *   Functions return 0 or a non-negative count on success and a negative
- *   errno on failure (liburing style); errno is never read or set by the
- *   caller's contract. Two conditions of the Go package that are not errnos
+ *   errno on failure (liburing style); errno is not part of any contract:
+ *   read the return value. Two conditions of the Go package that are not errnos
  *   have codes of their own, outside the errno range: UNET_EOF (Go's io.EOF)
  *   and UNET_ETRUNC (Go's "message truncated"). unet_strerror() names every
  *   code. Out-parameters (ret_*) are written only on success. A NULL object
