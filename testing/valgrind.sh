@@ -5,13 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-tests=(bad_input_test close_wakeup_test control_message_test fd_passing_test
-       peer_cred_test server_socket_test socket_io_test)
-tools/bazel build "$@" "${tests[@]/#/\/\/unet:}"
+# Every unit test but pidfd_test: valgrind 3.19 does not know pidfd_send_signal
+# (syscall 424), which that test uses to check the pidfds it received.
+mapfile -t tests < <(tools/bazel query 'kind(cc_test, //unet/...) except //unet:pidfd_test' 2>/dev/null)
+tools/bazel build "$@" "${tests[@]}"
 bin=$(tools/bazel info "$@" bazel-bin 2>/dev/null)
 
 status=0
-for test in "${tests[@]}"; do
+for label in "${tests[@]}"; do
+  test=${label#//unet:}
   if valgrind -q --error-exitcode=99 --leak-check=full \
       --errors-for-leak-kinds=definite,indirect "$bin/unet/$test" \
       --gtest_brief=1 >"${TMPDIR:-/tmp}/valgrind-$test.log" 2>&1; then

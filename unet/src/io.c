@@ -1,5 +1,6 @@
 /* The hot path: one recvmsg/sendmsg per call, ppoll only when blocked. */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 
 #include "internal.h"
@@ -38,8 +39,12 @@ static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool writ
   return n;
 }
 
-static bool valid_iov(const struct iovec *iov, int iovcnt) {
-  return iovcnt >= 0 && (iov || iovcnt == 0);
+/* 0, -EINVAL (NULL with a count, negative count) or -EMSGSIZE (more than
+ * the kernel takes, answered before it would read the array). */
+static int check_iov(const struct iovec *iov, int iovcnt) {
+  if (iovcnt < 0 || (!iov && iovcnt > 0))
+    return -EINVAL;
+  return iovcnt > IOV_MAX ? -EMSGSIZE : 0;
 }
 
 void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s, bool blocking) {
@@ -70,8 +75,11 @@ static size_t iov_length(const struct iovec *iov, int iovcnt) {
 }
 
 ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov, int iovcnt) {
-  if (!r || !r->socket || !valid_iov(iov, iovcnt) || r->timeout_ns < 0)
+  if (!r || !r->socket || r->timeout_ns < 0)
     return -EINVAL;
+  int bad = check_iov(iov, iovcnt);
+  if (bad < 0)
+    return bad;
   struct msghdr msg = {
       .msg_iov = (struct iovec *)iov,
       .msg_iovlen = (size_t)iovcnt,
@@ -99,8 +107,11 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
 }
 
 ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov, int iovcnt) {
-  if (!w || !w->socket || !valid_iov(iov, iovcnt) || w->timeout_ns < 0)
+  if (!w || !w->socket || w->timeout_ns < 0)
     return -EINVAL;
+  int bad = check_iov(iov, iovcnt);
+  if (bad < 0)
+    return bad;
   struct msghdr msg = {
       .msg_iov = (struct iovec *)iov,
       .msg_iovlen = (size_t)iovcnt,

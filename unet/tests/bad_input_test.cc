@@ -243,7 +243,8 @@ TEST_F(BadInputTest, HugeCountsAreRefused) {
   struct iovec iov[1] = {{buf, sizeof(buf)}};
   unet_socket_reader r;
   unet_socket_reader_init(&r, pair.a.get(), false);
-  // More vectors than the kernel allows: its answer, before it reads them.
+  // More vectors than the kernel allows: its answer, before anything reads
+  // the (here too short) array.
   EXPECT_EQ(unet_socket_reader_readv(&r, iov, IOV_MAX + 1), -EMSGSIZE);
   unet_socket_writer w;
   unet_socket_writer_init(&w, pair.a.get(), false);

@@ -456,7 +456,8 @@ UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, boo
  * are full; the fds arrived); -EAGAIN when not blocking and nothing is
  * there; -EBADF when the socket is or gets closed; -ETIMEDOUT after
  * r->timeout_ns of waiting; -EINVAL for NULL r, NULL iov with iovcnt > 0,
- * or negative iovcnt; or the recvmsg errno.
+ * or negative iovcnt; -EMSGSIZE for iovcnt over IOV_MAX (as the kernel); or
+ * the recvmsg errno.
  * Stream sockets ignore MSG_TRUNC, so UNET_ETRUNC is a seqpacket matter.
  * Costs one recvmsg when data is there; no allocation ever.
  * Mirrors SocketReader.ReadVec.
@@ -470,8 +471,8 @@ UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct io
  * waits with ppoll on EAGAIN. Returns the bytes sent (possibly fewer than
  * asked on a stream), -EAGAIN when not blocking and full, -EBADF when the
  * socket is or gets closed, -EPIPE when the peer is gone (no SIGPIPE),
- * -ETIMEDOUT after w->timeout_ns of waiting, -EINVAL for bad arguments, or
- * the sendmsg errno. The control message is
+ * -ETIMEDOUT after w->timeout_ns of waiting, -EINVAL for bad arguments,
+ * -EMSGSIZE for iovcnt over IOV_MAX (as the kernel), or the sendmsg errno. The control message is
  * left as it was. Costs one sendmsg when there is room; no allocation.
  * Mirrors SocketWriter.WriteVec.
  */
