@@ -271,7 +271,7 @@ func gone(result string) string {
 
 func peerKilledWhileWriting(s *session) bool {
 	s.send("writeloop")
-	s.note("driver reads 64 KiB while the peer writes -> %s", strings.Fields(s.readAll(64<<10))[0])
+	s.note("driver reads 64 KiB while the peer writes -> %s", strings.Fields(s.readAll(64 << 10))[0])
 	s.kill()
 	// What was queued before the kill is still read; then the end.
 	buf := make([]byte, protocol.MaxChunk)

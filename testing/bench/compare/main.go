@@ -35,15 +35,15 @@ var spinModes = []string{"raw", "c", "c_spin", "c_adaptive", "go"}
 var plainModes = []string{"raw", "c", "go"}
 
 var workloads = []workload{
-	{"pingpong_threads_stream", "PingpongThreadsStream", spinModes, 2000, "1-byte ping-pong, two threads"},
-	{"pingpong_threads_seqpacket", "PingpongThreadsSeqpacket", spinModes, 2000, "1-byte ping-pong, two threads"},
-	{"pingpong_processes_stream", "PingpongProcessesStream", spinModes, 2000, "1-byte ping-pong, two processes"},
-	{"pingpong_processes_seqpacket", "PingpongProcessesSeqpacket", spinModes, 2000, "1-byte ping-pong, two processes"},
-	{"pingpong_threads_stream_4pairs", "PingpongThreadsStream4pairs", spinModes, 1000, "one of 4 ping-pong pairs on 2 cores"},
-	{"bulk_64k_stream", "Bulk64kStream", spinModes, 300, "64 KiB writes"},
-	{"fds_1", "Fds1", plainModes, 2000, "1 byte + 1 fd, sent and received"},
-	{"fds_16", "Fds16", plainModes, 1000, "1 byte + 16 fds, sent and received"},
-	{"wrapper_nonblocking", "WrapperNonblocking", plainModes, 4000, "non-blocking 1-byte write then read, one thread"},
+	{"pingpong_threads_stream", "PingpongThreadsStream", spinModes, 500, "1-byte ping-pong, two threads"},
+	{"pingpong_threads_seqpacket", "PingpongThreadsSeqpacket", spinModes, 500, "1-byte ping-pong, two threads"},
+	{"pingpong_processes_stream", "PingpongProcessesStream", spinModes, 500, "1-byte ping-pong, two processes"},
+	{"pingpong_processes_seqpacket", "PingpongProcessesSeqpacket", spinModes, 500, "1-byte ping-pong, two processes"},
+	{"pingpong_threads_stream_4pairs", "PingpongThreadsStream4pairs", spinModes, 300, "one of 4 ping-pong pairs on 2 cores"},
+	{"bulk_64k_stream", "Bulk64kStream", spinModes, 100, "64 KiB writes"},
+	{"fds_1", "Fds1", plainModes, 500, "1 byte + 1 fd, sent and received"},
+	{"fds_16", "Fds16", plainModes, 300, "1 byte + 16 fds, sent and received"},
+	{"wrapper_nonblocking", "WrapperNonblocking", plainModes, 1000, "non-blocking 1-byte write then read, one thread"},
 }
 
 type sample struct{ ns, cpu, mbps float64 }
@@ -64,7 +64,7 @@ type result struct {
 
 var (
 	reps     = flag.Int("reps", 5, "repetitions of every workload and mode, alternated")
-	minTime  = flag.Float64("time", 0.25, "seconds per measurement")
+	minTime  = flag.Float64("time", 0.2, "seconds per measurement")
 	jsonPath = flag.String("json", "", "where to write the JSON (default: testing/bench/results.json in the workspace)")
 	strace   = flag.Bool("syscalls", true, "count syscalls per operation with strace (a separate pass)")
 )
