@@ -5,8 +5,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define GATE_CLOSED UINT32_C(0x80000000)
-
 static void futex_wait(_Atomic uint32_t *word, uint32_t expected) {
   /* EINTR and EAGAIN (the word changed) both send the caller round its loop. */
   syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
@@ -16,24 +14,12 @@ static void futex_wake_all(_Atomic uint32_t *word) {
   syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
 }
 
-bool unet__gate_enter(struct unet__gate *g) {
-  uint32_t state = atomic_fetch_add_explicit(&g->state, 1, memory_order_acquire) + 1;
-  if (!(state & GATE_CLOSED))
-    return true;
-  unet__gate_leave(g);
-  return false;
-}
-
-void unet__gate_leave(struct unet__gate *g) {
-  uint32_t state = atomic_fetch_sub_explicit(&g->state, 1, memory_order_release) - 1;
-  if (state == GATE_CLOSED)
-    futex_wake_all(&g->state);
-}
+void unet__gate_wake_closer(struct unet__gate *g) { futex_wake_all(&g->state); }
 
 void unet__gate_close(struct unet__gate *g) {
-  uint32_t state =
-      atomic_fetch_add_explicit(&g->state, GATE_CLOSED, memory_order_acquire) + GATE_CLOSED;
-  while (state != GATE_CLOSED) {
+  uint32_t state = atomic_fetch_add_explicit(&g->state, UNET__GATE_CLOSED, memory_order_acquire) +
+                   UNET__GATE_CLOSED;
+  while (state != UNET__GATE_CLOSED) {
     futex_wait(&g->state, state);
     state = atomic_load_explicit(&g->state, memory_order_acquire);
   }

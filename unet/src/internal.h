@@ -2,6 +2,7 @@
 #ifndef UNET_SRC_INTERNAL_H_
 #define UNET_SRC_INTERNAL_H_
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,8 +44,17 @@ int unet__socket_wrap(int fd, struct unet_socket **ret_socket);
 int unet__socket_adopt(int fd, struct unet_socket **ret_socket);
 
 /* Enters s's gate and returns its fd, or -EBADF if closed. On success the
- * caller must unet__gate_leave(&s->gate). */
-int unet__socket_enter(struct unet_socket *s);
+ * caller must unet__gate_leave(&s->gate). Inline: it is on every call. */
+static inline int unet__socket_enter(struct unet_socket *s) {
+  if (!unet__gate_enter(&s->gate))
+    return -EBADF;
+  int fd = atomic_load_explicit(&s->fd, memory_order_acquire);
+  if (fd < 0) {
+    unet__gate_leave(&s->gate);
+    return -EBADF;
+  }
+  return fd;
+}
 
 /* The optional time limit of one blocking call: started by its first wait,
  * so a call that never waits never reads the clock. */

@@ -119,17 +119,6 @@ int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
   return r;
 }
 
-int unet__socket_enter(struct unet_socket *s) {
-  if (!unet__gate_enter(&s->gate))
-    return -EBADF;
-  int fd = atomic_load_explicit(&s->fd, memory_order_acquire);
-  if (fd < 0) {
-    unet__gate_leave(&s->gate);
-    return -EBADF;
-  }
-  return fd;
-}
-
 int unet__socket_retire(struct unet_socket *s, bool shutdown_first) {
   int fd = atomic_exchange_explicit(&s->fd, -1, memory_order_acq_rel);
   if (fd < 0)
