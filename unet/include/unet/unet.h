@@ -385,13 +385,16 @@ UNET_API int unet_socket_set_spin(unet_socket *s, int64_t spin_ns);
 /* -- Beyond Go: credentials, pidfds ------------------------------------- */
 
 /* Turns SO_PASSCRED on or off: with it on, every message read carries the
- * sender's credentials when the reader enabled room for them. Returns 0 or a
- * negative errno. Costs one setsockopt. */
+ * sender's credentials when the reader enabled room for them. The kernel
+ * decides when a message is sent, so turn it on before the peer sends.
+ * Returns 0 or a negative errno. Costs one setsockopt. */
 UNET_API int unet_socket_pass_credentials(unet_socket *s, bool on);
 
 /* Turns SO_PASSPIDFD (Linux 6.5+) on or off: with it on, every message read
- * carries a pidfd of the sender when the reader enabled room for it.
- * Returns 0, -ENOPROTOOPT on older kernels, or a negative errno. */
+ * carries a pidfd of the sender when the reader enabled room for it. As with
+ * credentials, it counts for messages sent after it is on.
+ * Returns 0, -ENOPROTOOPT on older kernels, or a negative errno.
+ * Costs one setsockopt. */
 UNET_API int unet_socket_pass_pidfd(unet_socket *s, bool on);
 
 /*
