@@ -30,23 +30,15 @@ static int kind_is_packet(const char *kind, bool *packet) {
   return *packet || strcmp(kind, "stream") == 0 ? 0 : -1;
 }
 
-static void cmd_listen(struct peer *p, char **w) {
+/* listen KIND ADDR, or connect KIND ADDR. */
+static void cmd_listen_or_connect(struct peer *p, char **w, bool listening) {
   bool packet;
   if (kind_is_packet(w[1], &packet) < 0) {
     printf("err USAGE");
     return;
   }
-  int r = unet_bind_and_listen(w[2], packet, &p->server);
-  r < 0 ? err_reply(r) : (void)printf("ok");
-}
-
-static void cmd_connect(struct peer *p, char **w) {
-  bool packet;
-  if (kind_is_packet(w[1], &packet) < 0) {
-    printf("err USAGE");
-    return;
-  }
-  int r = unet_connect(w[2], packet, &p->conn);
+  int r = listening ? unet_bind_and_listen(w[2], packet, &p->server)
+                    : unet_connect(w[2], packet, &p->conn);
   r < 0 ? err_reply(r) : (void)printf("ok");
 }
 
@@ -346,15 +338,13 @@ static bool run(struct peer *p, char **w, int n) {
     printf("err NOSOCKET");
   } else if (!strcmp(w[0], "exit")) {
     return false;
-  } else if (!strcmp(w[0], "listen")) {
-    cmd_listen(p, w);
+  } else if (!strcmp(w[0], "listen") || !strcmp(w[0], "connect")) {
+    cmd_listen_or_connect(p, w, !strcmp(w[0], "listen"));
   } else if (!strcmp(w[0], "accept")) {
     p->server ? reply_status(unet_server_socket_accept(p->server, &p->conn))
               : (void)printf("err NOSOCKET");
   } else if (!strcmp(w[0], "closeserver")) {
     p->server ? reply_status(unet_server_socket_close(p->server)) : (void)printf("err NOSOCKET");
-  } else if (!strcmp(w[0], "connect")) {
-    cmd_connect(p, w);
   } else if (!strcmp(w[0], "inherit")) {
     int r = unet_socket_new(atoi(w[1]), &p->conn);
     p->baseline -= r == 0;

@@ -33,6 +33,13 @@ class CredentialsTest : public UnetKindTest {
     return unet_socket_writer_writev(&w, &iov, 1);
   }
 
+  // Turns on SO_PASSCRED at b, then sends our credentials and an fd from a.
+  static void SendOwnCredentialsAndAnFd(const unet_testing::SocketPair &pair) {
+    ASSERT_EQ(unet_socket_pass_credentials(pair.b.get(), true), 0);
+    UniqueFd file(open("/dev/null", O_RDONLY | O_CLOEXEC));
+    ASSERT_EQ(Send(pair.a.get(), nullptr, file.get()), 1);
+  }
+
   // Reads one byte with room for 2 fds and credentials.
   static void Receive(unet_socket *s, unet_socket_reader *r) {
     unet_socket_reader_init(r, s, true);
@@ -46,9 +53,7 @@ class CredentialsTest : public UnetKindTest {
 
 TEST_P(CredentialsTest, ArriveNextToFds) {
   auto pair = MakeSocketPair(packet());
-  ASSERT_EQ(unet_socket_pass_credentials(pair.b.get(), true), 0);
-  UniqueFd file(open("/dev/null", O_RDONLY | O_CLOEXEC));
-  ASSERT_EQ(Send(pair.a.get(), nullptr, file.get()), 1);
+  ASSERT_NO_FATAL_FAILURE(SendOwnCredentialsAndAnFd(pair));
 
   unet_socket_reader r;
   ASSERT_NO_FATAL_FAILURE(Receive(pair.b.get(), &r));
@@ -67,9 +72,7 @@ TEST_P(CredentialsTest, ArriveNextToFds) {
 
 TEST_P(CredentialsTest, CloseFdsClosesFdsNextToCredentials) {
   auto pair = MakeSocketPair(packet());
-  ASSERT_EQ(unet_socket_pass_credentials(pair.b.get(), true), 0);
-  UniqueFd file(open("/dev/null", O_RDONLY | O_CLOEXEC));
-  ASSERT_EQ(Send(pair.a.get(), nullptr, file.get()), 1);
+  ASSERT_NO_FATAL_FAILURE(SendOwnCredentialsAndAnFd(pair));
   unet_socket_reader r;
   ASSERT_NO_FATAL_FAILURE(Receive(pair.b.get(), &r));
   unet_control_message_close_fds(&r.control);  // The fixture checks for leaks.

@@ -60,6 +60,18 @@ class PidfdTest : public UnetTest {
     return pid;
   }
 
+  // Listens, forks a client (ForkClient) and accepts its connection.
+  void AcceptForkedClient(pid_t *ret_child, SocketPtr *ret_conn) {
+    std::string name = UniqueAbstractName();
+    unet_server_socket *raw = nullptr;
+    ASSERT_EQ(unet_bind_and_listen(name.c_str(), true, &raw), 0);
+    ServerSocketPtr server(raw);
+    *ret_child = ForkClient(name);
+    unet_socket *conn = nullptr;
+    ASSERT_EQ(unet_server_socket_accept(server.get(), &conn), 0);
+    ret_conn->reset(conn);
+  }
+
   static void GoAhead(unet_socket *s) { ASSERT_EQ(unet_socket_write(s, "g", 1), 1); }
 
   static void Reap(pid_t pid) {
@@ -69,14 +81,9 @@ class PidfdTest : public UnetTest {
 };
 
 TEST_F(PidfdTest, PeerPidfdRefersToThePeer) {
-  std::string name = UniqueAbstractName();
-  unet_server_socket *raw = nullptr;
-  ASSERT_EQ(unet_bind_and_listen(name.c_str(), true, &raw), 0);
-  ServerSocketPtr server(raw);
-  pid_t child = ForkClient(name);
-  unet_socket *conn_raw = nullptr;
-  ASSERT_EQ(unet_server_socket_accept(server.get(), &conn_raw), 0);
-  SocketPtr conn(conn_raw);
+  pid_t child = -1;
+  SocketPtr conn;
+  ASSERT_NO_FATAL_FAILURE(AcceptForkedClient(&child, &conn));
 
   int pidfd = unet_socket_peer_pidfd(conn.get());
   if (pidfd == -ENOPROTOOPT) {
@@ -97,14 +104,9 @@ TEST_F(PidfdTest, PeerPidfdRefersToThePeer) {
 }
 
 TEST_F(PidfdTest, MessagesCarryTheSendersPidfd) {
-  std::string name = UniqueAbstractName();
-  unet_server_socket *raw = nullptr;
-  ASSERT_EQ(unet_bind_and_listen(name.c_str(), true, &raw), 0);
-  ServerSocketPtr server(raw);
-  pid_t child = ForkClient(name);
-  unet_socket *conn_raw = nullptr;
-  ASSERT_EQ(unet_server_socket_accept(server.get(), &conn_raw), 0);
-  SocketPtr conn(conn_raw);
+  pid_t child = -1;
+  SocketPtr conn;
+  ASSERT_NO_FATAL_FAILURE(AcceptForkedClient(&child, &conn));
   int r = unet_socket_pass_pidfd(conn.get(), true);
   if (r == -ENOPROTOOPT) {
     conn.reset();
