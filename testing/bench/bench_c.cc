@@ -44,19 +44,15 @@ int64_t CpuNs() {
 class Endpoint {
  public:
   virtual ~Endpoint() = default;
-  virtual bool Write(const void *buf, size_t len) = 0;  // All of it.
-  virtual ssize_t Read(void *buf, size_t len) = 0;      // One call.
+  virtual ssize_t WriteOnce(const void *buf, size_t len) = 0;  // One call.
+  virtual ssize_t Read(void *buf, size_t len) = 0;             // One call.
   virtual void Shutdown() = 0;
-};
 
-class RawEndpoint : public Endpoint {
- public:
-  explicit RawEndpoint(int fd) : fd_(fd) {}
-  ~RawEndpoint() override { close(fd_); }
-  bool Write(const void *buf, size_t len) override {
+  // Writes all of buf; false on an error.
+  bool Write(const void *buf, size_t len) {
     const char *p = static_cast<const char *>(buf);
     while (len > 0) {
-      ssize_t n = write(fd_, p, len);
+      ssize_t n = WriteOnce(p, len);
       if (n <= 0)
         return false;
       p += n;
@@ -64,6 +60,13 @@ class RawEndpoint : public Endpoint {
     }
     return true;
   }
+};
+
+class RawEndpoint : public Endpoint {
+ public:
+  explicit RawEndpoint(int fd) : fd_(fd) {}
+  ~RawEndpoint() override { close(fd_); }
+  ssize_t WriteOnce(const void *buf, size_t len) override { return write(fd_, buf, len); }
   ssize_t Read(void *buf, size_t len) override { return read(fd_, buf, len); }
   void Shutdown() override { shutdown(fd_, SHUT_RDWR); }
 
@@ -75,16 +78,8 @@ class UnetEndpoint : public Endpoint {
  public:
   explicit UnetEndpoint(unet_socket *s) : s_(s) {}
   ~UnetEndpoint() override { unet_socket_free(s_); }
-  bool Write(const void *buf, size_t len) override {
-    const char *p = static_cast<const char *>(buf);
-    while (len > 0) {
-      ssize_t n = unet_socket_write(s_, p, len);
-      if (n <= 0)
-        return false;
-      p += n;
-      len -= static_cast<size_t>(n);
-    }
-    return true;
+  ssize_t WriteOnce(const void *buf, size_t len) override {
+    return unet_socket_write(s_, buf, len);
   }
   ssize_t Read(void *buf, size_t len) override { return unet_socket_read(s_, buf, len); }
   void Shutdown() override { unet_socket_shutdown(s_); }
