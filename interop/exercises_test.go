@@ -24,6 +24,8 @@ var exercises = []exercise{
 	{"FdsNotEnabledOrRounded", fdsNotEnabledOrRounded},
 	{"Truncation", truncation},
 	{"CredentialsAndNames", credentialsAndNames},
+	{"NamesAfterPassCred", namesAfterPeerTurnsOn("passcred")},
+	{"NamesAfterPassPidfd", namesAfterPeerTurnsOn("passpidfd")},
 	{"EofWhenPeerCloses", eofWhenPeerCloses},
 	{"EofWhenDriverCloses", eofWhenDriverCloses},
 	{"Shutdown", shutdown},
@@ -231,6 +233,42 @@ func credentialsAndNames(s *session) bool {
 	s.note("peer peername == driver sockname: %t (%d bytes)",
 		f[2] == protocol.Hex(sock), len(sock))
 	return true
+}
+
+// nameKind describes a socket name without its run-specific bytes.
+func nameKind(name []byte) string {
+	switch {
+	case len(name) <= 2:
+		return fmt.Sprintf("unnamed (%d bytes)", len(name))
+	case name[2] == 0:
+		return fmt.Sprintf("abstract (%d bytes)", len(name))
+	}
+	return fmt.Sprintf("path (%d bytes)", len(name))
+}
+
+// namesAfterPeerTurnsOn records what the driver sees as its peer's name
+// before and after the peer turns on SO_PASSCRED or SO_PASSPIDFD and writes:
+// the kernel autobinds an unnamed sender with either option on (seqpacket:
+// at its next send; stream: only at connect, which comes first here).
+func namesAfterPeerTurnsOn(option string) func(s *session) bool {
+	return func(s *session) bool {
+		before, err := s.sock.GetPeerName()
+		s.note("driver GetPeerName -> %s %s", nameKind(before), errText(err))
+		s.peerDoes(option)
+		after, err := s.sock.GetPeerName()
+		s.note("driver GetPeerName after %s -> %s %s", option, nameKind(after), errText(err))
+		s.peerDoes("write 1 61")
+		s.note("driver reads 1 -> %s", s.readAll(1))
+		after, err = s.sock.GetPeerName()
+		s.note("driver GetPeerName after a write -> %s %s", nameKind(after), errText(err))
+		f := fields(s.call("names"))
+		if len(f) != 3 || f[0] != "ok" {
+			s.note("peer names -> %v", f)
+			return true
+		}
+		s.note("peer sockname == driver peername: %t", f[1] == protocol.Hex(after))
+		return true
+	}
 }
 
 func eofWhenPeerCloses(s *session) bool {

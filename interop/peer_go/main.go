@@ -44,6 +44,19 @@ var needsConn = map[string]bool{
 	"write": true, "writev": true, "read": true, "readv": true,
 	"sendfds": true, "recvfds": true, "shutdown": true, "close": true,
 	"peercred": true, "names": true, "writeloop": true, "readloop": true,
+	"passcred": true, "passpidfd": true,
+}
+
+// soPassPidfd is SO_PASSPIDFD (Linux 6.5), newer than Debian's x/sys/unix.
+const soPassPidfd = 76
+
+// setFlag turns a SOL_SOCKET flag on through gVisor's SetSockOpt, as a Go
+// program would.
+func (p *peer) setFlag(name int) string {
+	if err := p.conn.SetSockOpt(unix.SOL_SOCKET, name, []byte{1, 0, 0, 0}); err != nil {
+		return errReply(err)
+	}
+	return "ok"
 }
 
 func (p *peer) run(args []string) string {
@@ -154,6 +167,10 @@ func (p *peer) run(args []string) string {
 			return errReply(err)
 		}
 		return fmt.Sprintf("ok %d %d %d", cred.Pid, cred.Uid, cred.Gid)
+	case "passcred":
+		return p.setFlag(unix.SO_PASSCRED)
+	case "passpidfd":
+		return p.setFlag(soPassPidfd)
 	case "names":
 		sock, err := p.conn.GetSockName()
 		if err != nil {

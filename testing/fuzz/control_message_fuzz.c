@@ -1,5 +1,5 @@
-/* Fuzz target: arbitrary bytes as received control data. extract_fds and
- * close_fds must not crash or read out of bounds, must return only fds >= 0
+/* Fuzz target: arbitrary bytes as received control data. extract_fds,
+ * take_fds and close_fds must not crash or read out of bounds, must return only fds >= 0
  * that the data names in an fd slot, and must never close an fd twice or one
  * the data does not name. close(2) is wrapped (-Wl,--wrap=close) so that no
  * real fd is closed while close_fds runs. */
@@ -66,8 +66,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (int i = 0; i < n; i++)
       if (fds[i] < 0 || !named(data, len, fds[i]))
         abort();
-    if (unet_control_message_extract_fds(&c, fds, MAX_WORDS + 1) != 0)
-      abort(); /* Extracted fds are gone from the message. */
+    if (memcmp(c.data.bytes, data, len) != 0 ||
+        unet_control_message_extract_fds(&c, fds, MAX_WORDS + 1) != n)
+      abort(); /* Extracting leaves the fds in place, as Go's ExtractFDs. */
+    if (unet_control_message_take_fds(&c, fds, MAX_WORDS + 1) != n ||
+        unet_control_message_extract_fds(&c, fds, MAX_WORDS + 1) != 0)
+      abort(); /* Taken fds are gone from the message. */
     if (n > 0) {
       load(&c, data, size);
       if (unet_control_message_extract_fds(&c, fds, (size_t)n - 1) != -ENOBUFS ||

@@ -77,9 +77,11 @@ int unet_control_message_enable_fds(unet_control_message *c, int count) {
   return 0;
 }
 
-/* extract_fds and take_fds: others_ok skips messages of other kinds
- * instead of failing on them (Go's ExtractFDs fails). */
-static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, bool others_ok) {
+/* extract_fds and take_fds. take: skip messages of other kinds instead of
+ * failing on them (Go's ExtractFDs fails), and blank the slots of the fds
+ * copied out, moving them to the caller (Go's ExtractFDs leaves them, so a
+ * later CloseFDs closes them). */
+static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, bool take) {
   if (!c || (!ret_fds && max_fds > 0))
     return -EINVAL;
   /* First pass: validate everything and count, so failure extracts nothing. */
@@ -88,7 +90,7 @@ static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, bo
   int r;
   while ((r = next_cmsg(c, &offset, &v)) > 0) {
     if (!is_rights(&v)) {
-      if (others_ok)
+      if (take)
         continue;
       return -EINVAL;
     }
@@ -110,7 +112,8 @@ static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, bo
       if (fd < 0)
         continue;
       ret_fds[n++] = fd;
-      clear_fd_at(c, &v, i);
+      if (take)
+        clear_fd_at(c, &v, i);
     }
   }
   return (int)n;
@@ -165,9 +168,17 @@ void unet_control_message_unpack_fds(unet_control_message *c) {
     c->len = 0;
 }
 
+/* Whether c (non-NULL, with a len the library could have written) has room
+ * for one more message of data_len bytes. A len past the capacity is
+ * garbage (an uninitialised struct): no room, rather than a wrapped sum. */
+static bool has_room(const unet_control_message *c, size_t data_len) {
+  return c && c->len <= sizeof(c->data.bytes) &&
+         sizeof(c->data.bytes) - c->len >= CMSG_SPACE(data_len);
+}
+
 /* Adds room for one message of data_len bytes to what is enabled. */
 static int enable_more(unet_control_message *c, size_t data_len) {
-  if (!c || c->len + CMSG_SPACE(data_len) > sizeof(c->data.bytes))
+  if (!has_room(c, data_len))
     return -EINVAL;
   memset(c->data.bytes + c->len, 0, CMSG_SPACE(data_len));
   c->len += CMSG_SPACE(data_len);
@@ -183,7 +194,7 @@ int unet_control_message_enable_pidfd(unet_control_message *c) {
 }
 
 int unet_control_message_pack_credentials(unet_control_message *c, const struct ucred *cred) {
-  if (!c || c->len + CMSG_SPACE(sizeof(struct ucred)) > sizeof(c->data.bytes))
+  if (!has_room(c, sizeof(struct ucred)))
     return -EINVAL;
   struct ucred own = {.pid = getpid(), .uid = getuid(), .gid = getgid()};
   struct cmsghdr h = {
@@ -199,15 +210,16 @@ int unet_control_message_pack_credentials(unet_control_message *c, const struct 
   return 0;
 }
 
-/* Finds the first message of the given type; returns 1, 0 if none, or
- * -EINVAL for malformed data. */
+/* Finds the first SOL_SOCKET message of the given type. Returns 1, 0 if
+ * none, -ENOBUFS if it holds fewer than data_len bytes (the kernel cut it:
+ * the room enabled was too small), or -EINVAL for malformed data. */
 static int find(const unet_control_message *c, int type, size_t data_len,
                 struct cmsg_view *ret_view) {
   size_t offset = 0;
   int r;
   while ((r = next_cmsg(c, &offset, ret_view)) > 0)
-    if (ret_view->level == SOL_SOCKET && ret_view->type == type && ret_view->data_len >= data_len)
-      return 1;
+    if (ret_view->level == SOL_SOCKET && ret_view->type == type)
+      return ret_view->data_len < data_len ? -ENOBUFS : 1;
   return r;
 }
 

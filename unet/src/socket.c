@@ -107,10 +107,27 @@ int unet__socket_at(const char *addr, bool packet,
   return fd;
 }
 
+/* connect(2) that retries EINTR, as Go's runtime (SA_RESTART) does. An
+ * AF_UNIX connect interrupted while waiting for room in the listener's
+ * backlog leaves the socket unconnected, so the retry starts afresh; should
+ * the first attempt have connected after all, the retry's EISCONN says so. */
+static int connect_retrying(int fd, const struct sockaddr *addr, socklen_t len) {
+  bool retried = false;
+  for (;;) {
+    if (connect(fd, addr, len) == 0)
+      return 0;
+    if (errno == EISCONN && retried)
+      return 0;
+    if (errno != EINTR)
+      return -1;
+    retried = true;
+  }
+}
+
 int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
   if (!ret_socket)
     return -EINVAL;
-  int fd = unet__socket_at(addr, packet, connect);
+  int fd = unet__socket_at(addr, packet, connect_retrying);
   if (fd < 0)
     return fd;
   int r = unet__socket_adopt(fd, ret_socket);

@@ -257,6 +257,46 @@ TEST_F(BadInputTest, HugeCountsAreRefused) {
             -EINVAL);
 }
 
+// control.len is a public field: a caller that never initialised a reader or
+// writer leaves garbage there. No sum with it may wrap, and the kernel must
+// never be handed more than the struct holds.
+TEST_F(BadInputTest, GarbageControlLenIsEinvalEverywhere) {
+  auto pair = MakeSocketPair(true);
+  char buf[4] = "abc";
+  struct iovec iov = {buf, sizeof(buf)};
+  for (size_t garbage :
+       {sizeof(unet_control_message::data) + 1, SIZE_MAX,
+        SIZE_MAX - CMSG_SPACE(sizeof(struct ucred)) + 1, static_cast<size_t>(INT64_MAX)}) {
+    SCOPED_TRACE(garbage);
+    unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
+    c.len = garbage;
+    int fds[4];
+    struct ucred cred;
+    EXPECT_EQ(unet_control_message_enable_credentials(&c), -EINVAL);
+    EXPECT_EQ(unet_control_message_enable_pidfd(&c), -EINVAL);
+    EXPECT_EQ(unet_control_message_pack_credentials(&c, nullptr), -EINVAL);
+    EXPECT_EQ(unet_control_message_extract_fds(&c, fds, 4), -EINVAL);
+    EXPECT_EQ(unet_control_message_take_fds(&c, fds, 4), -EINVAL);
+    EXPECT_EQ(unet_control_message_credentials(&c, &cred), -EINVAL);
+    EXPECT_EQ(unet_control_message_take_pidfd(&c), -EINVAL);
+    unet_control_message_close_fds(&c);
+    EXPECT_EQ(c.len, garbage);
+
+    unet_socket_writer w;
+    unet_socket_writer_init(&w, pair.a.get(), false);
+    w.control.len = garbage;
+    EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), -EINVAL);
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, pair.b.get(), false);
+    r.control.len = garbage;
+    EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EINVAL);
+  }
+  // Nothing was sent by the refused writes.
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), false);
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EAGAIN);
+}
+
 TEST_F(BadInputTest, EmptyNameConnectsNowhereButAutobinds) {
   unet_socket *s = nullptr;
   EXPECT_EQ(unet_connect("", true, &s), -EINVAL);  // The kernel's answer, as Go.

@@ -87,6 +87,26 @@ TEST_P(CredentialsTest, WithoutPassCredNoneArrive) {
   EXPECT_EQ(unet_control_message_credentials(&r.control, &cred), -ENOENT);
 }
 
+// With SO_PASSCRED on and room for fds only, the kernel puts the credentials
+// first, cut to the room, and drops the fds: that is -ENOBUFS (cut), not
+// -ENOENT (none sent), and MSG_CTRUNC.
+TEST_P(CredentialsTest, CutForLackOfRoomIsEnobufsNotEnoent) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_NO_FATAL_FAILURE(SendOwnCredentialsAndAnFd(pair));
+
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), true);
+  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+  char byte;
+  struct iovec iov = {&byte, 1};
+  ASSERT_EQ(unet_socket_reader_readv(&r, &iov, 1), 1);
+  EXPECT_TRUE(r.msg_flags & MSG_CTRUNC);
+  struct ucred cred;
+  EXPECT_EQ(unet_control_message_credentials(&r.control, &cred), -ENOBUFS);
+  int fd;
+  EXPECT_EQ(unet_control_message_take_fds(&r.control, &fd, 1), 0);
+}
+
 TEST_P(CredentialsTest, AcrossProcessesNameTheSender) {
   auto pair = MakeSocketPair(packet());
   ASSERT_EQ(unet_socket_pass_credentials(pair.b.get(), true), 0);

@@ -166,18 +166,37 @@ TEST_P(FdPassingTest, CloseFdsClosesEachOnceOnly) {
   EXPECT_EQ(fcntl(b.get(), F_GETFD) >= 0, true);
 }
 
-TEST_P(FdPassingTest, ExtractThenCloseFdsLeavesExtractedOpen) {
+TEST_P(FdPassingTest, ExtractThenCloseFdsClosesThemAsGo) {
+  // Go's ExtractFDs leaves the fds in the message, so CloseFDs after it
+  // closes them (gVisor's own recvFDs helper relies on it).
+  auto pair = MakeSocketPair(packet());
+  std::vector<UniqueFd> keep;
+  ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(1, &keep)));
+  unet_socket_reader r;
+  ASSERT_NO_FATAL_FAILURE(ReadWithRoom(pair.b.get(), 1, &r));
+  int fd = -1, again = -1;
+  ASSERT_EQ(unet_control_message_extract_fds(&r.control, &fd, 1), 1);
+  ASSERT_EQ(unet_control_message_extract_fds(&r.control, &again, 1), 1);
+  EXPECT_EQ(again, fd);
+  EXPECT_GE(fcntl(fd, F_GETFD), 0);
+  unet_control_message_close_fds(&r.control);
+  EXPECT_EQ(fcntl(fd, F_GETFD), -1);
+  EXPECT_EQ(unet_control_message_extract_fds(&r.control, &fd, 1), 0);
+}
+
+TEST_P(FdPassingTest, TakeThenCloseFdsLeavesTakenOpen) {
   auto pair = MakeSocketPair(packet());
   std::vector<UniqueFd> keep;
   ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(1, &keep)));
   unet_socket_reader r;
   ASSERT_NO_FATAL_FAILURE(ReadWithRoom(pair.b.get(), 1, &r));
   int fd = -1;
-  ASSERT_EQ(unet_control_message_extract_fds(&r.control, &fd, 1), 1);
+  ASSERT_EQ(unet_control_message_take_fds(&r.control, &fd, 1), 1);
   UniqueFd owned(fd);
   unet_control_message_close_fds(&r.control);
   EXPECT_GE(fcntl(owned.get(), F_GETFD), 0);
   EXPECT_EQ(unet_control_message_extract_fds(&r.control, &fd, 1), 0);
+  EXPECT_EQ(unet_control_message_take_fds(&r.control, &fd, 1), 0);
 }
 
 TEST_P(FdPassingTest, ReceivedFdsAreCloseOnExecByDefault) {

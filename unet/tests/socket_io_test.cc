@@ -145,6 +145,23 @@ TEST_P(SocketIoTest, SecondCloseIsEbadf) {
   EXPECT_EQ(unet_socket_shutdown(pair.a.get()), -EBADF);
 }
 
+// msg_flags holds what the kernel reports about the message (MSG_TRUNC,
+// MSG_CTRUNC...), never the input flag MSG_CMSG_CLOEXEC it echoes back.
+TEST_P(SocketIoTest, MsgFlagsAreZeroAfterAnOrdinaryRead) {
+  auto pair = MakeSocketPair(packet());
+  for (bool inheritable : {false, true}) {
+    ASSERT_EQ(unet_socket_write(pair.a.get(), "x", 1), 1);
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, pair.b.get(), true);
+    r.inheritable_fds = inheritable;
+    ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+    char byte;
+    struct iovec iov = {&byte, 1};
+    ASSERT_EQ(unet_socket_reader_readv(&r, &iov, 1), 1);
+    EXPECT_EQ(r.msg_flags, 0) << "inheritable_fds " << inheritable;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, SocketIoTest, ::testing::Bool(), KindName);
 
 class SeqPacketTest : public UnetTest {};
@@ -174,6 +191,27 @@ TEST_F(SeqPacketTest, LongMessageIsTruncatedKeepingItsStart) {
   EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 4);
 }
 
+// The reported flags are exactly the kernel's output flags.
+TEST_F(SeqPacketTest, TruncatedReadReportsExactlyMsgTrunc) {
+  auto pair = MakeSocketPair(true);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "long", 4), 4);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), true);
+  char buf[2];
+  struct iovec iov = {buf, sizeof(buf)};
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), UNET_ETRUNC);
+  EXPECT_EQ(r.msg_flags, MSG_TRUNC);
+}
+
+// A peer that closes with data unread resets a seqpacket connection: the next
+// write answers ECONNRESET (a stream answers EPIPE), exactly as in Go.
+TEST_F(SeqPacketTest, WriteAfterPeerClosedWithUnreadDataIsEconnreset) {
+  auto pair = MakeSocketPair(true);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "unread", 6), 6);
+  ASSERT_EQ(unet_socket_close(pair.b.get()), 0);
+  EXPECT_EQ(unet_socket_write(pair.a.get(), "x", 1), -ECONNRESET);
+}
+
 TEST_F(SeqPacketTest, EmptyMessageReadsAsEof) {
   auto pair = MakeSocketPair(true);
   ASSERT_EQ(unet_socket_write(pair.a.get(), "", 0), 0);
@@ -189,6 +227,18 @@ TEST_F(StreamTest, IgnoresTruncation) {
   char buf[4];
   EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 4);
   EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 2);
+}
+
+// The stream counterpart: the write answers EPIPE, and the next read of the
+// writer's own end ECONNRESET (the peer dropped data unread).
+TEST_F(StreamTest, WriteAfterPeerClosedWithUnreadDataIsEpipeThenReadIsEconnreset) {
+  ASSERT_EQ(signal(SIGPIPE, SIG_DFL), SIG_DFL);
+  auto pair = MakeSocketPair(false);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "unread", 6), 6);
+  ASSERT_EQ(unet_socket_close(pair.b.get()), 0);
+  EXPECT_EQ(unet_socket_write(pair.a.get(), "x", 1), -EPIPE);
+  char buf[8];
+  EXPECT_EQ(unet_socket_read(pair.a.get(), buf, sizeof(buf)), -ECONNRESET);
 }
 
 }  // namespace

@@ -74,7 +74,9 @@ extern "C" {
 /* End of stream: a read returned 0 bytes (Go's io.EOF). */
 #define UNET_EOF (-4097)
 /* A SOCK_SEQPACKET message was longer than the buffers; they hold its first
- * bytes and the rest is lost (Go's errMessageTruncated). */
+ * bytes and the rest is lost (Go's errMessageTruncated). Go returns
+ * (n, errMessageTruncated) with n the buffers' total length; in C that n is
+ * the sum of the iov lengths passed in (the buffers are full). */
 #define UNET_ETRUNC (-4098)
 
 /* Listen backlog used by unet_server_socket_listen (Go's backlog). */
@@ -142,9 +144,12 @@ UNET_API int unet_control_message_enable_fds(unet_control_message *c, int count)
 
 /*
  * Copies the received fds (those >= 0, in order, across every SCM_RIGHTS
- * message) into ret_fds and returns how many there were. The caller owns the
- * returned fds; they are removed from *c (their slots become -1), so a later
- * close_fds cannot close them (Go leaves them in place).
+ * message) into ret_fds and returns how many there were. As in Go, the fds
+ * stay in *c: either the caller closes them itself or calls
+ * unet_control_message_close_fds(), which closes them (Go's pattern
+ * "ExtractFDs, use them, CloseFDs" works unchanged); calling extract again
+ * lists them again. unet_control_message_take_fds() is the call that moves
+ * them out of *c instead.
  * Returns -EINVAL (Go's error) if the data is malformed or holds a control
  * message other than SCM_RIGHTS (for example SCM_CREDENTIALS): nothing is
  * extracted then; unet_control_message_take_fds() takes fds next to other
@@ -158,10 +163,12 @@ UNET_API int unet_control_message_extract_fds(unet_control_message *c, int *ret_
 
 /*
  * Closes every received fd still in *c (every SCM_RIGHTS message and a
- * received SCM_PIDFD, whatever other messages are present) and marks it closed, so calling it
- * twice, or after extract_fds, closes nothing twice (Go's CloseFDs stops at a non-SCM_RIGHTS
- * message, leaking the fds, and closes again when repeated). NULL is accepted. Costs one close(2)
- * per fd. Mirrors ControlMessage.CloseFDs.
+ * received SCM_PIDFD, whatever other messages are present), including fds
+ * listed by extract_fds (as Go), and marks each closed, so a second call
+ * closes nothing twice; fds moved out by take_fds or take_pidfd are not
+ * touched. (Go's CloseFDs stops at a non-SCM_RIGHTS message, leaking the fds,
+ * and closes again when repeated: no correct Go program relies on either.)
+ * NULL is accepted. Costs one close(2) per fd. Mirrors ControlMessage.CloseFDs.
  */
 UNET_API void unet_control_message_close_fds(unet_control_message *c);
 
@@ -212,23 +219,29 @@ UNET_API int unet_control_message_pack_credentials(unet_control_message *c,
 
 /*
  * Copies the received credentials into *ret_cred. Returns 0, -ENOENT if none
- * arrived, or -EINVAL for NULL arguments or malformed data. Costs nothing.
+ * arrived, -ENOBUFS if they arrived cut short because no room was enabled for
+ * them (with SO_PASSCRED on, the kernel puts them first, into the fds' room,
+ * and drops the fds: the reader's msg_flags has MSG_CTRUNC), or -EINVAL for
+ * NULL arguments or malformed data. Costs nothing.
  */
 UNET_API int unet_control_message_credentials(const unet_control_message *c,
                                               struct ucred *ret_cred);
 
 /*
- * Like unet_control_message_extract_fds(), but skips control messages of
- * other kinds (credentials, pidfds) instead of failing: the way to take fds
- * that arrived next to credentials. Returns the count, -ENOBUFS or -EINVAL
- * (NULL arguments, malformed data), extracting nothing on failure.
+ * Like unet_control_message_extract_fds(), but moves the fds out: the
+ * caller owns them and their slots in *c become -1, so close_fds leaves them
+ * alone. It also skips control messages of other kinds (credentials,
+ * pidfds) instead of failing: the way to take fds that arrived next to
+ * credentials. Returns the count, -ENOBUFS or -EINVAL (NULL arguments,
+ * malformed data), taking nothing on failure. Costs no syscall.
  */
 UNET_API int unet_control_message_take_fds(unet_control_message *c, int *ret_fds, size_t max_fds);
 
 /*
  * Takes the received pidfd: returns it (the caller owns it and closes it;
- * its slot becomes -1) or -ENOENT if none arrived, -EINVAL for a NULL c or
- * malformed data. Costs nothing.
+ * its slot becomes -1) or -ENOENT if none arrived, -ENOBUFS if it arrived cut
+ * short (no room enabled), -EINVAL for a NULL c or malformed data. Costs
+ * nothing.
  */
 UNET_API int unet_control_message_take_pidfd(unet_control_message *c);
 
@@ -262,7 +275,10 @@ UNET_API int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret
  * Connects to the server named addr: a path, or an abstract name when addr
  * starts with '@' (the '@' becomes the leading NUL). The address is encoded
  * exactly as Go's unix.SockaddrUnix: an empty name is sent as a bare family
- * (the kernel answers -EINVAL). The connect itself blocks, as in Go; the
+ * (the kernel answers -EINVAL). Names are C strings, so a name with an
+ * embedded NUL byte (Go accepts "@a\x00b") cannot be expressed. The connect
+ * itself blocks (while the listener's backlog is full), as in Go; EINTR from
+ * a signal handler without SA_RESTART is retried, as Go's runtime does. The
  * socket is non-blocking afterwards.
  * Returns 0 and *ret_socket, -EINVAL (NULL argument, name of UNET_MAX_NAME+1
  * bytes or more), or the socket/connect errno (-ENOENT, -ECONNREFUSED,
@@ -387,12 +403,23 @@ UNET_API int unet_socket_set_spin(unet_socket *s, int64_t spin_ns);
 /* Turns SO_PASSCRED on or off: with it on, every message read carries the
  * sender's credentials when the reader enabled room for them. The kernel
  * decides when a message is sent, so turn it on before the peer sends.
+ * The peer can see it: on a SOCK_SEQPACKET socket without a name (a
+ * socketpair end, or a socket made by unet_connect) the kernel autobinds
+ * this socket at its next send to an abstract name ("\0" and 5 hex digits,
+ * 8 bytes with the family), so the peer's GetPeerName and this socket's
+ * unet_socket_sock_name() change from unnamed (2 bytes) to that name. An
+ * accepted socket already carries the listener's name and does not change;
+ * a SOCK_STREAM socket autobinds only if the option is on before connect,
+ * which unet_connect() never does. Go's SetSockOpt of the same option
+ * behaves identically (interop/exercises_test.go, NamesAfterPassCred).
  * Returns 0 or a negative errno. Costs one setsockopt. */
 UNET_API int unet_socket_pass_credentials(unet_socket *s, bool on);
 
 /* Turns SO_PASSPIDFD (Linux 6.5+) on or off: with it on, every message read
  * carries a pidfd of the sender when the reader enabled room for it. As with
- * credentials, it counts for messages sent after it is on.
+ * credentials, it counts for messages sent after it is on, and it autobinds
+ * an unnamed SOCK_SEQPACKET socket at its next send exactly as
+ * unet_socket_pass_credentials() describes (NamesAfterPassPidfd).
  * Returns 0, -ENOPROTOOPT on older kernels, or a negative errno.
  * Costs one setsockopt. */
 UNET_API int unet_socket_pass_pidfd(unet_socket *s, bool on);
@@ -420,9 +447,11 @@ typedef struct unet_socket_reader {
   /* Beyond Go: when blocking, give up after this long with -ETIMEDOUT
    * (0 = wait forever, as Go). Measured from the first wait. */
   int64_t timeout_ns;
-  /* msg_flags of the last successful recvmsg: MSG_CTRUNC says fds (or
-   * credentials) did not fit and were dropped, MSG_TRUNC that a seqpacket
-   * message was cut. Return values are Go's either way. */
+  /* The output flags of the last successful recvmsg: MSG_CTRUNC says fds
+   * (or credentials) did not fit and were dropped, MSG_TRUNC that a
+   * seqpacket message was cut; 0 for an ordinary read. Input flags the
+   * kernel echoes back (MSG_CMSG_CLOEXEC) are masked out. Return values are
+   * Go's either way. */
   int msg_flags;
   unet_control_message control; /* enable fds here before reading */
 } unet_socket_reader;
@@ -456,8 +485,10 @@ UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, boo
  * Returns the byte count (> 0); UNET_EOF for a 0-byte read (peer closed, or
  * a 0-byte seqpacket message, whose fds are still in r->control);
  * UNET_ETRUNC on SOCK_SEQPACKET when the message exceeded the buffers (they
- * are full; the fds arrived); -EAGAIN when not blocking and nothing is
- * there; -EBADF when the socket is or gets closed; -ETIMEDOUT after
+ * are full, so Go's n is their total length; the fds arrived); -EAGAIN when
+ * not blocking and nothing is there; -EBADF when the socket is or gets
+ * closed; -ECONNRESET when the peer closed with data of ours unread (a
+ * stream reports it to the next read); -ETIMEDOUT after
  * r->timeout_ns of waiting; -EINVAL for NULL r, NULL iov with iovcnt > 0,
  * or negative iovcnt; -EMSGSIZE for iovcnt over IOV_MAX (as the kernel); or
  * the recvmsg errno.
@@ -473,7 +504,9 @@ UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct io
  * sendmsg(MSG_DONTWAIT | MSG_NOSIGNAL). Retries EINTR; in blocking mode
  * waits with ppoll on EAGAIN. Returns the bytes sent (possibly fewer than
  * asked on a stream), -EAGAIN when not blocking and full, -EBADF when the
- * socket is or gets closed, -EPIPE when the peer is gone (no SIGPIPE),
+ * socket is or gets closed, -EPIPE when the peer is gone (no SIGPIPE;
+ * SOCK_SEQPACKET answers -ECONNRESET instead when the peer closed with data
+ * unread, as the kernel does for Go),
  * -ETIMEDOUT after w->timeout_ns of waiting, -EINVAL for bad arguments,
  * -EMSGSIZE for iovcnt over IOV_MAX (as the kernel), or the sendmsg errno. The control message is
  * left as it was. Costs one sendmsg when there is room; no allocation.
