@@ -56,13 +56,22 @@ static inline int unet__socket_enter(struct unet_socket *s) {
   return fd;
 }
 
-/* The optional time limit of one blocking call: started by its first wait,
- * so a call that never waits never reads the clock. */
+/* The optional time limit of one blocking call: started by its first wait
+ * (or spin), so a call that never waits never reads the clock. */
 struct unet__deadline {
   int64_t timeout_ns; /* 0: no limit */
   bool started;
-  struct timespec at; /* CLOCK_MONOTONIC, once started */
+  int64_t at_ns; /* CLOCK_MONOTONIC, once started; INT64_MAX: never */
 };
+
+/* CLOCK_MONOTONIC in nanoseconds (vDSO, no syscall). */
+int64_t unet__now_ns(void);
+
+/* at + ns for non-negative at and ns, saturating at INT64_MAX. */
+int64_t unet__add_ns(int64_t at, int64_t ns);
+
+/* Starts d at now if it has a limit and has not started yet. */
+void unet__deadline_start(struct unet__deadline *d, int64_t now);
 
 /* Blocks until fd is readable (or writable) or s is closing. Returns 0,
  * -EBADF when closing, -ETIMEDOUT past the deadline, or the ppoll errno.
@@ -70,9 +79,11 @@ struct unet__deadline {
 int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__deadline *deadline);
 
 /* Retries recvmsg without sleeping for up to the socket's spin budget (see
- * unet_socket_set_spin). Returns its result, -EAGAIN when the budget ran out
- * or spinning is off, or -EBADF as soon as the socket is closing. */
-ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags);
+ * unet_socket_set_spin), never past the deadline (which it starts). Returns
+ * its result, -EAGAIN when the budget or the deadline ran out or spinning is
+ * off, or -EBADF as soon as the socket is closing. */
+ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
+                   struct unet__deadline *deadline);
 
 /* Creates a blocking, close-on-exec AF_UNIX socket of the Go package's type.
  * Returns the fd or a negative errno. */

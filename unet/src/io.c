@@ -27,7 +27,7 @@ static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool writ
       break;
     if (!spun && !write) {
       spun = true;
-      n = unet__spin(s, fd, msg, flags);
+      n = unet__spin(s, fd, msg, flags, deadline);
       if (n != -EAGAIN)
         break;
     }

@@ -3,7 +3,6 @@
  * machines. Off by default; unet_socket_set_spin() turns it on. */
 #include <errno.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "internal.h"
 
@@ -16,12 +15,6 @@
 /* After being preempted while spinning, wait this many times before the
  * next probe: more threads want the cores than there are. */
 #define PREEMPTED_BACKOFF (8 * PROBE_EVERY)
-
-static int64_t now_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t); /* vDSO: no syscall. */
-  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
 
 /* Whether an adaptive socket spins this time. Credit > 0: yes; otherwise
  * count up towards the next probe. */
@@ -59,7 +52,8 @@ int unet_socket_set_spin(unet_socket *s, int64_t spin_ns) {
   return 0;
 }
 
-ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags) {
+ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
+                   struct unet__deadline *deadline) {
   int64_t budget = atomic_load_explicit(&s->spin_ns, memory_order_relaxed);
   if (budget == 0)
     return -EAGAIN;
@@ -69,7 +63,10 @@ ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags)
       return -EAGAIN;
     budget = ADAPTIVE_SPIN_NS;
   }
-  int64_t last = now_ns(), until = last + budget;
+  int64_t last = unet__now_ns(), until = unet__add_ns(last, budget);
+  unet__deadline_start(deadline, last);
+  if (deadline->started && deadline->at_ns < until)
+    until = deadline->at_ns;
   enum spin_outcome outcome = SPIN_MISS;
   ssize_t n = -EAGAIN;
   for (;;) {
@@ -82,7 +79,7 @@ ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags)
       outcome = SPIN_HIT;
       break;
     }
-    int64_t now = now_ns();
+    int64_t now = unet__now_ns();
     /* One retry taking longer than the whole budget: this thread was
      * preempted, so spinning steals CPU from threads that need it. */
     if (now - last > budget) {

@@ -1,4 +1,6 @@
-/* Blocking: ppoll on the socket and its eventfd, with an optional deadline. */
+/* Blocking: ppoll on the socket and its eventfd, with an optional deadline.
+ * Every sum of caller-supplied nanoseconds saturates at INT64_MAX ("never"),
+ * so no timeout or budget overflows. */
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -8,20 +10,29 @@
 
 #define NS_PER_S INT64_C(1000000000)
 
+int64_t unet__now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t); /* vDSO: no syscall. */
+  return (int64_t)t.tv_sec * NS_PER_S + t.tv_nsec;
+}
+
+int64_t unet__add_ns(int64_t at, int64_t ns) { return ns > INT64_MAX - at ? INT64_MAX : at + ns; }
+
+void unet__deadline_start(struct unet__deadline *d, int64_t now) {
+  if (d->timeout_ns > 0 && !d->started) {
+    d->at_ns = unet__add_ns(now, d->timeout_ns);
+    d->started = true;
+  }
+}
+
 /* Sets *ret_left to what remains until the deadline, starting it on the
  * first call. Returns false once it has passed. */
 static bool time_left(struct unet__deadline *d, struct timespec *ret_left) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  if (!d->started) {
-    int64_t nsec = now.tv_nsec + d->timeout_ns % NS_PER_S;
-    d->at.tv_sec = now.tv_sec + (time_t)(d->timeout_ns / NS_PER_S + nsec / NS_PER_S);
-    d->at.tv_nsec = (long)(nsec % NS_PER_S);
-    d->started = true;
-  }
-  int64_t left = (int64_t)(d->at.tv_sec - now.tv_sec) * NS_PER_S + (d->at.tv_nsec - now.tv_nsec);
-  if (left <= 0)
+  int64_t now = unet__now_ns();
+  unet__deadline_start(d, now);
+  if (d->at_ns <= now)
     return false;
+  int64_t left = d->at_ns - now; /* Both non-negative: no overflow. */
   ret_left->tv_sec = (time_t)(left / NS_PER_S);
   ret_left->tv_nsec = (long)(left % NS_PER_S);
   return true;

@@ -1,9 +1,12 @@
 // Beyond Go: a timeout on blocking reads, writes and accepts (-ETIMEDOUT),
 // against a peer that never answers; no effect when data is there or unset.
 #include <errno.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <chrono>
 #include <future>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -123,6 +126,69 @@ TEST_P(DeadlineTest, NegativeTimeoutIsEinval) {
   unet_socket_writer_init(&w, pair.a.get(), true);
   w.timeout_ns = -5;
   EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), -EINVAL);
+}
+
+// INT64_MAX is the natural "forever": deadline sums saturate (UBSan checks
+// that nothing overflows), so any non-negative timeout just works.
+TEST_P(DeadlineTest, HugeTimeoutsWaitForDataWithoutOverflow) {
+  auto pair = MakeSocketPair(packet());
+  for (int64_t timeout :
+       {INT64_MAX, INT64_MAX - 1, INT64_MAX / 2 + 1, int64_t{999999999999999999}}) {
+    SCOPED_TRACE(timeout);
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, pair.a.get(), true);
+    r.timeout_ns = timeout;
+    std::thread late([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      unet_socket_write(pair.b.get(), "late", 4);
+    });
+    char buf[8];
+    struct iovec iov = {buf, sizeof(buf)};
+    EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 4);
+    late.join();
+  }
+}
+
+TEST_P(DeadlineTest, AcceptWithHugeTimeoutWaitsForAClient) {
+  unet_server_socket *raw = nullptr;
+  ASSERT_EQ(unet_bind_and_listen("", packet(), &raw), 0);
+  ServerSocketPtr server(raw);
+  unsigned char name[sizeof(struct sockaddr_un)];
+  int server_fd = unet_server_socket_fd(server.get());
+  socklen_t len = sizeof(name);
+  ASSERT_EQ(getsockname(server_fd, reinterpret_cast<struct sockaddr *>(name), &len), 0);
+  std::string abstract = "@" + std::string(reinterpret_cast<char *>(name) + 3, len - 3);
+  std::thread client([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    unet_socket *c = nullptr;
+    EXPECT_EQ(unet_connect(abstract.c_str(), packet(), &c), 0);
+    unet_socket_free(c);
+  });
+  unet_socket *s = nullptr;
+  EXPECT_EQ(unet_server_socket_accept_timeout(server.get(), INT64_MAX, &s), 0);
+  unet_socket_free(s);
+  client.join();
+}
+
+TEST_P(DeadlineTest, AnyNegativeTimeoutIsEinval) {
+  auto pair = MakeSocketPair(packet());
+  unet_server_socket *raw = nullptr;
+  ASSERT_EQ(unet_bind_and_listen("", packet(), &raw), 0);
+  ServerSocketPtr server(raw);
+  char buf[1];
+  struct iovec iov = {buf, 1};
+  for (int64_t timeout : {int64_t{-1}, INT64_MIN, INT64_MIN + 1}) {
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, pair.a.get(), true);
+    r.timeout_ns = timeout;
+    EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EINVAL);
+    unet_socket_writer w;
+    unet_socket_writer_init(&w, pair.a.get(), true);
+    w.timeout_ns = timeout;
+    EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), -EINVAL);
+    unet_socket *s = nullptr;
+    EXPECT_EQ(unet_server_socket_accept_timeout(server.get(), timeout, &s), -EINVAL);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, DeadlineTest, ::testing::Bool(), KindName);

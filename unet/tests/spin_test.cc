@@ -73,6 +73,39 @@ TEST_P(SpinKindTest, CloseStopsASpinningReaderAtOnce) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
+// A reader's timeout bounds its spin too: a spin budget far beyond the
+// timeout still answers -ETIMEDOUT on time.
+TEST_P(SpinKindTest, TimeoutBoundsTheSpin) {
+  auto pair = MakeSocketPair(packet());
+  for (int64_t budget : {INT64_C(3) * 1000 * 1000 * 1000, INT64_MAX}) {
+    SCOPED_TRACE(budget);
+    ASSERT_EQ(unet_socket_set_spin(pair.a.get(), budget), 0);
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, pair.a.get(), true);
+    r.timeout_ns = 50 * 1000 * 1000;
+    char c;
+    struct iovec iov = {&c, 1};
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -ETIMEDOUT);
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(elapsed, std::chrono::milliseconds(50));
+    EXPECT_LT(elapsed, std::chrono::seconds(1));
+  }
+}
+
+// INT64_MAX spins until data comes (a saturated budget, not a wrapped one).
+TEST_P(SpinKindTest, HugeBudgetSpinsUntilDataArrives) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_set_spin(pair.a.get(), INT64_MAX), 0);
+  auto late = std::async(std::launch::async, [&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return unet_socket_write(pair.b.get(), "s", 1);
+  });
+  char c;
+  EXPECT_EQ(unet_socket_read(pair.a.get(), &c, 1), 1);
+  EXPECT_EQ(late.get(), 1);
+}
+
 TEST_P(SpinKindTest, NonBlockingReadersNeverSpin) {
   auto pair = MakeSocketPair(packet());
   ASSERT_EQ(unet_socket_set_spin(pair.a.get(), INT64_C(60) * 1000 * 1000 * 1000), 0);
