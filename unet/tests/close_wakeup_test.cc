@@ -137,8 +137,11 @@ TEST_P(CloseWakeupTest, CloseWaitsForEveryBlockedThread) {
     });
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(finished.load(), 0) << "a reader did not block";
   EXPECT_EQ(unet_socket_close(pair.a.get()), 0);
-  // Close returned only after every reader left the socket.
+  // Every reader was woken. That Close waits for them to leave before it
+  // returns or closes the fd is asserted from inside recvmsg, in
+  // close_order_test.
   for (auto &t : readers)
     t.join();
   EXPECT_EQ(finished.load(), kReaders);

@@ -132,6 +132,28 @@ TEST_P(CredentialsTest, AcrossProcessesNameTheSender) {
   close(fd);
 }
 
+// Three distinct values, so that no field can stand in for another (as root
+// uid and gid are both 0). Other ids need CAP_SETUID and CAP_SETGID.
+TEST_P(CredentialsTest, ExplicitPidUidGidArriveEachInItsPlace) {
+  if (geteuid() != 0)
+    GTEST_SKIP() << "sending other ids needs CAP_SETUID and CAP_SETGID";
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_pass_credentials(pair.b.get(), true), 0);
+  struct ucred sent = {getpid(), 40001, 40002};
+  ASSERT_NE(static_cast<uid_t>(sent.pid), sent.uid);
+  ssize_t sent_bytes = Send(pair.a.get(), &sent, -1);
+  if (sent_bytes == -EINVAL)
+    GTEST_SKIP() << "ids 40001/40002 are not mapped in this user namespace";
+  ASSERT_EQ(sent_bytes, 1);
+  unet_socket_reader r;
+  ASSERT_NO_FATAL_FAILURE(Receive(pair.b.get(), &r));
+  struct ucred got = {};
+  ASSERT_EQ(unet_control_message_credentials(&r.control, &got), 0);
+  EXPECT_EQ(got.pid, sent.pid);
+  EXPECT_EQ(got.uid, sent.uid);
+  EXPECT_EQ(got.gid, sent.gid);
+}
+
 TEST_P(CredentialsTest, SomeoneElsesPidIsTheKernelsCall) {
   auto pair = MakeSocketPair(packet());
   // A pid that does not exist: -ESRCH even with CAP_SYS_ADMIN.

@@ -1,0 +1,121 @@
+// Close's order, observed from inside the syscalls: a reader held inside
+// recvmsg keeps Close from returning and from closing the fd until it has
+// left (recvmsg and close are wrapped at link time to watch one fd).
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+std::atomic<int> g_fd{-1};              // The fd being watched.
+std::atomic<bool> g_hold{false};        // recvmsg on it waits while set.
+std::atomic<bool> g_in_recvmsg{false};  // A reader is inside recvmsg on it.
+std::atomic<int> g_events{0};           // Sequence of what happened.
+std::atomic<int> g_recvmsg_left{0};     // When the reader left (g_events).
+std::atomic<int> g_closed{0};           // When the fd was closed (g_events).
+
+}  // namespace
+
+extern "C" ssize_t __real_recvmsg(int fd, struct msghdr *msg, int flags);
+extern "C" ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags) {
+  if (fd != g_fd.load())
+    return __real_recvmsg(fd, msg, flags);
+  g_in_recvmsg = true;
+  while (g_hold.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ssize_t r = __real_recvmsg(fd, msg, flags);
+  int saved = errno;
+  g_recvmsg_left = ++g_events;
+  g_in_recvmsg = false;
+  errno = saved;
+  return r;
+}
+
+extern "C" int __real_close(int fd);
+extern "C" int __wrap_close(int fd) {
+  if (fd == g_fd.load())
+    g_closed = ++g_events;
+  return __real_close(fd);
+}
+
+namespace {
+
+using unet_testing::KindName;
+using unet_testing::MakeSocketPair;
+using unet_testing::UnetKindTest;
+
+class CloseOrderTest : public UnetKindTest {
+ protected:
+  void SetUp() override {
+    UnetKindTest::SetUp();
+    g_events = 0;
+    g_recvmsg_left = 0;
+    g_closed = 0;
+  }
+  void TearDown() override {
+    g_fd = -1;
+    g_hold = false;
+    UnetKindTest::TearDown();
+  }
+};
+
+TEST_P(CloseOrderTest, CloseNeitherReturnsNorClosesWhileAReaderIsInRecvmsg) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_write(pair.b.get(), "x", 1), 1);  // The held read finds it.
+  g_hold = true;
+  g_fd = unet_socket_fd(pair.a.get());
+  auto reader = std::async(std::launch::async, [&] {
+    char c;
+    return unet_socket_read(pair.a.get(), &c, 1);
+  });
+  while (!g_in_recvmsg.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+
+  auto closer = std::async(std::launch::async, [&] { return unet_socket_close(pair.a.get()); });
+  EXPECT_EQ(closer.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout)
+      << "Close returned while a reader was inside recvmsg";
+  EXPECT_EQ(g_closed.load(), 0) << "the fd was closed under a reader inside recvmsg";
+
+  g_hold = false;
+  EXPECT_EQ(reader.get(), 1);
+  EXPECT_EQ(closer.get(), 0);
+  EXPECT_GT(g_closed.load(), g_recvmsg_left.load()) << "closed before the reader left";
+}
+
+// Go's Close shuts the connection down before closing, so the peer sees EOF
+// at once even while another fd (a dup, a forked child's copy) keeps the
+// socket open.
+TEST_P(CloseOrderTest, CloseShutsDownWhileADupStaysOpen) {
+  auto pair = MakeSocketPair(packet());
+  unet_testing::UniqueFd dup_fd(dup(unet_socket_fd(pair.a.get())));
+  ASSERT_GE(dup_fd.get(), 0);
+  ASSERT_EQ(unet_socket_close(pair.a.get()), 0);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), false);
+  char c;
+  struct iovec iov = {&c, 1};
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), UNET_EOF);
+}
+
+// Release does not shut down: with the released fd open, the peer waits.
+TEST_P(CloseOrderTest, ReleaseDoesNotShutDown) {
+  auto pair = MakeSocketPair(packet());
+  unet_testing::UniqueFd fd(unet_socket_release(pair.a.get()));
+  ASSERT_GE(fd.get(), 0);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), false);
+  char c;
+  struct iovec iov = {&c, 1};
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EAGAIN);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, CloseOrderTest, ::testing::Bool(), KindName);
+
+}  // namespace
