@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/un.h>
 #include <time.h>
 
@@ -26,7 +27,22 @@ struct unet_socket {
   /* Adaptive mode: > 0 while recent spins found data; counts up from a
    * negative value to the next probe (at 0) otherwise. */
   _Atomic int spin_credit;
+  /* The process that created the socket (see origin.c). Immutable. */
+  pid_t origin;
 };
+
+/* This process's pid, kept current across fork(3) by an atfork handler:
+ * the hot path's check for an inherited socket, without a syscall. Set
+ * before the first socket exists. */
+extern _Atomic pid_t unet__current_pid;
+
+/* Sets up unet__current_pid (once) and returns this process's pid: the
+ * origin of a socket created now. */
+pid_t unet__origin(void);
+
+/* Whether s was inherited from another process (asks the kernel: getpid,
+ * right even in a child made without fork(3)). For the cold paths. */
+bool unet__socket_inherited(const struct unet_socket *s);
 
 struct unet_server_socket {
   struct unet_socket socket;
@@ -43,14 +59,33 @@ int unet__socket_wrap(int fd, struct unet_socket **ret_socket);
 /* Makes fd non-blocking, then as unet__socket_wrap. */
 int unet__socket_adopt(int fd, struct unet_socket **ret_socket);
 
-/* Enters s's gate and returns its fd, or -EBADF if closed. On success the
- * caller must unet__gate_leave(&s->gate). Inline: it is on every call. */
+/* How many calls of this library the calling thread is inside (gates
+ * entered and not yet left): non-zero in a signal handler that interrupted
+ * one, where Close must not wait for the threads inside. Initial-exec TLS:
+ * one %fs-relative add, no function call. */
+extern _Thread_local unsigned unet__calls_inside __attribute__((tls_model("initial-exec")));
+
+/* Leaves what unet__socket_enter entered. Inline: it is on every call. */
+static inline void unet__socket_leave(struct unet_socket *s) {
+  unet__gate_leave(&s->gate);
+  unet__calls_inside--;
+}
+
+/* Enters s's gate and returns its fd, -EBADF if closed, or -ECHILD in a
+ * process that inherited s (whose gate and eventfd are copies shared with
+ * the parent: see unet_socket_release). On success the caller must
+ * unet__socket_leave(s). Inline: it is on every call. */
 static inline int unet__socket_enter(struct unet_socket *s) {
-  if (!unet__gate_enter(&s->gate))
+  if (s->origin != atomic_load_explicit(&unet__current_pid, memory_order_relaxed))
+    return -ECHILD;
+  unet__calls_inside++; /* Before entering: a handler never waits for us. */
+  if (!unet__gate_enter(&s->gate)) {
+    unet__calls_inside--;
     return -EBADF;
+  }
   int fd = atomic_load_explicit(&s->fd, memory_order_acquire);
   if (fd < 0) {
-    unet__gate_leave(&s->gate);
+    unet__socket_leave(s);
     return -EBADF;
   }
   return fd;
@@ -99,8 +134,11 @@ int unet__socket_at(const char *addr, bool packet,
 int unet__sockaddr_encode(const char *name, struct sockaddr_un *ret_addr, socklen_t *ret_len);
 
 /* Swaps fd to -1 and retires the eventfd and gate as Go's Close/Release.
- * shutdown_first: Close's shutdown(SHUT_RDWR) before waking. Returns the fd
- * now owned by the caller, or -EBADF if it was already gone. */
+ * shutdown_first: Close's shutdown(SHUT_RDWR) before waking. In a process
+ * that inherited s, only closes its copy of the eventfd: no shutdown, no
+ * wake-up, no wait (the gate's count is the parent's). Returns the fd now
+ * owned by the caller, -EBADF if it was already gone, or -EDEADLK (changing
+ * nothing) when the calling thread is inside a call of this library. */
 int unet__socket_retire(struct unet_socket *s, bool shutdown_first);
 
 #endif /* UNET_SRC_INTERNAL_H_ */

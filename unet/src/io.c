@@ -35,7 +35,7 @@ static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool writ
     if (n < 0)
       break;
   }
-  unet__gate_leave(&s->gate);
+  unet__socket_leave(s);
   return n;
 }
 

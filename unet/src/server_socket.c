@@ -52,7 +52,7 @@ int unet_server_socket_listen(unet_server_socket *s) {
   if (fd < 0)
     return fd;
   int r = listen(fd, UNET_LISTEN_BACKLOG) < 0 ? -errno : 0;
-  unet__gate_leave(&s->socket.gate);
+  unet__socket_leave(&s->socket);
   return r;
 }
 
@@ -86,7 +86,7 @@ int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
     if (r < 0)
       break;
   }
-  unet__gate_leave(&s->socket.gate);
+  unet__socket_leave(&s->socket);
   return r;
 }
 

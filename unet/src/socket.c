@@ -24,6 +24,7 @@ int unet__socket_init(struct unet_socket *s, int fd) {
   atomic_init(&s->gate.state, 0);
   atomic_init(&s->spin_ns, 0);
   atomic_init(&s->spin_credit, 0);
+  s->origin = unet__origin();
   return 0;
 }
 
@@ -136,10 +137,21 @@ int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
   return r;
 }
 
+_Thread_local unsigned unet__calls_inside __attribute__((tls_model("initial-exec")));
+
 int unet__socket_retire(struct unet_socket *s, bool shutdown_first) {
+  bool inherited = unet__socket_inherited(s);
+  /* Waiting for the threads inside would wait for this one. */
+  if (!inherited && unet__calls_inside > 0)
+    return -EDEADLK;
   int fd = atomic_exchange_explicit(&s->fd, -1, memory_order_acq_rel);
   if (fd < 0)
     return -EBADF;
+  if (inherited) {
+    close(s->efd);
+    s->efd = -1;
+    return fd;
+  }
   if (shutdown_first)
     shutdown(fd, SHUT_RDWR); /* Cancels pending accepts; errors ignored, as Go. */
   /* Wake every thread in ppoll; the counter cannot overflow with one write. */
@@ -181,13 +193,16 @@ int unet_socket_shutdown(unet_socket *s) {
   if (fd < 0)
     return fd;
   int r = shutdown(fd, SHUT_RDWR) < 0 ? -errno : 0;
-  unet__gate_leave(&s->gate);
+  unet__socket_leave(s);
   return r;
 }
 
 void unet_socket_free(unet_socket *s) {
   if (!s)
     return;
-  unet_socket_close(s);
+  /* From a signal handler that interrupted a call of this library, the
+   * memory may still be in use: leak it rather than free it under a call. */
+  if (unet_socket_close(s) == -EDEADLK)
+    return;
   free(s);
 }

@@ -14,7 +14,7 @@ ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name, void *buf, s
     return fd;
   socklen_t optlen = (socklen_t)len;
   ssize_t r = getsockopt(fd, level, name, buf, &optlen) < 0 ? -errno : (ssize_t)optlen;
-  unet__gate_leave(&s->gate);
+  unet__socket_leave(s);
   return r;
 }
 
@@ -25,7 +25,7 @@ int unet_socket_setsockopt(unet_socket *s, int level, int name, const void *buf,
   if (fd < 0)
     return fd;
   int r = setsockopt(fd, level, name, buf, (socklen_t)len) < 0 ? -errno : 0;
-  unet__gate_leave(&s->gate);
+  unet__socket_leave(s);
   return r;
 }
 
@@ -51,7 +51,7 @@ static ssize_t socket_name(unet_socket *s, name_syscall get, void *buf, size_t l
   struct sockaddr_storage addr;
   socklen_t addrlen = sizeof(addr);
   int r = get(fd, (struct sockaddr *)&addr, &addrlen) < 0 ? -errno : 0;
-  unet__gate_leave(&s->gate);
+  unet__socket_leave(s);
   if (r < 0)
     return r;
   if (addrlen > len)

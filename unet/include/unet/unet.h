@@ -32,15 +32,51 @@
  *   thread blocked in that socket (ppoll on the socket and an eventfd), waits
  *   until they have left, and only then closes the fd, so an fd number is
  *   never used after it could have been reused. A socket must not be freed
- *   while another thread may still call into it. unet_socket_fd() and
+ *   while another thread may still call into it, nor before every thread
+ *   that called into it has returned (joined, or otherwise known to be out
+ *   of the call): Close returning means they left the socket's gate, not
+ *   that they finished their last instructions (waking the closer reads the
+ *   socket's memory). unet_socket_fd() and
  *   unet_server_socket_fd() cannot be used safely with concurrent Close or
  *   Release (as Go's FD()). Readers, writers and control messages are not
  *   thread-safe: one per thread.
  *
  * fork
- *   A forked child shares each socket's eventfd with its parent, so Close or
- *   Release in one process would wake the other's blocked calls. A child that
- *   keeps using a socket wraps it anew: unet_socket_new(dup(unet_socket_fd(s))).
+ *   A socket belongs to the process that created it (as sd-bus objects do).
+ *   A forked child inherits copies of the fd, of the eventfd the parent's
+ *   Close uses to wake its threads, and of the gate counting the parent's
+ *   threads inside; none of them may be used as the parent uses them. So in
+ *   a child (after fork(3), or any process whose pid differs from the
+ *   creator's):
+ *   - unet_socket_release() is the hand-over: it returns the child's copy
+ *     of the fd (still close-on-exec) and closes the child's copy of the
+ *     eventfd, without waking or waiting for anything. Wrap the fd anew with
+ *     unet_socket_new() to use it in the child, or clear close-on-exec (dup2
+ *     to a known number) and pass it across exec, where unet_socket_new()
+ *     wraps it.
+ *   - unet_socket_close() and unet_socket_free() close the child's copies
+ *     only: no shutdown (which would end the parent's connection), no
+ *     wake-up, no wait (a parent thread blocked inside at the fork does not
+ *     exist in the child).
+ *   - every other call answers -ECHILD (unet_socket_fd() still returns the
+ *     number, for dup).
+ *   The same holds for server sockets. A parent handing a connection to a
+ *   child lets go of its own copy with close(unet_socket_release(s)); its
+ *   Close would shut the connection down for both processes, as in Go. The
+ *   hot path's check is one load of a pid cached by a pthread_atfork
+ *   handler; Close, Release and free ask getpid(2), so they are right even in
+ *   a child made by a raw clone(2).
+ *
+ * Signals
+ *   Async-signal-safe: unet_socket_shutdown() (the way to stop a blocked
+ *   reader or writer from a handler: it wakes with UNET_EOF, -EPIPE or
+ *   -ECONNRESET), unet_socket_fd() and unet_strerror(). Not
+ *   async-signal-safe: Close, Release and free (they wait for the threads
+ *   inside, and free calls free(3)). A Close or Release made by a thread
+ *   that is inside another call of this library (a handler that interrupted
+ *   one) answers -EDEADLK and changes nothing, rather than wait for itself;
+ *   free then leaks the socket rather than free it under the interrupted
+ *   call. Handlers without SA_RESTART are fine: every call retries EINTR.
  *
  * Close-on-exec
  *   Every socket, eventfd and accepted fd the library creates is
@@ -297,9 +333,12 @@ UNET_API int unet_connect(const char *addr, bool packet, unet_socket **ret_socke
  * Threads blocked in a read or write of this socket return -EBADF, or UNET_EOF
  * (read) / -EPIPE (write) when the shutdown reaches them before the wake-up;
  * Go behaves the same. Does not free s.
- * Returns close(2)'s result (0), -EBADF if already closed or released, or
- * -EINVAL for a NULL s. Costs shutdown, write, close x2, plus a futex wait when other
- * threads are inside. Mirrors Socket.Close.
+ * Returns close(2)'s result (0), -EBADF if already closed or released,
+ * -EDEADLK (nothing done) when called by a thread inside another call of
+ * this library (a signal handler: see Signals), or -EINVAL for a NULL s. In
+ * a forked child it only closes the child's copies (see fork). Costs
+ * getpid, shutdown, write, close x2, plus a futex wait when other threads
+ * are inside. Mirrors Socket.Close.
  */
 UNET_API int unet_socket_close(unet_socket *s);
 
@@ -307,15 +346,16 @@ UNET_API int unet_socket_close(unet_socket *s);
  * Gives up the fd without closing it: wakes blocked threads (they return
  * -EBADF), waits for them to leave, closes the eventfd and returns the
  * non-blocking fd, which the caller now owns. Later calls answer -EBADF.
- * Returns the fd (>= 0), -EBADF (already closed or released) or -EINVAL
- * (s NULL).
- * Costs write, close. Mirrors Socket.Release.
+ * Returns the fd (>= 0), -EBADF (already closed or released), -EDEADLK
+ * (see Signals) or -EINVAL (s NULL). In a forked child it is the hand-over:
+ * the child's copy of the fd, nothing woken (see fork).
+ * Costs getpid, write, close. Mirrors Socket.Release.
  */
 UNET_API int unet_socket_release(unet_socket *s);
 
 /*
  * Returns the socket's fd, still owned by s, or -EBADF once closed or
- * released (Go returns -1), -EINVAL for a NULL s. The fd is non-blocking and must stay so; it is
+ * released (Go returns -1), -EINVAL for a NULL s. Also in a forked child. The fd is non-blocking and must stay so; it is
  * not safe to use with concurrent Close/Release. Costs one atomic load.
  * Mirrors Socket.FD.
  */
@@ -373,7 +413,10 @@ UNET_API ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len);
 UNET_API ssize_t unet_socket_write(unet_socket *s, const void *buf, size_t len);
 
 /* Closes s if still open (ignoring the result) and frees it. NULL is
- * accepted. No other thread may use s any more. C only. */
+ * accepted. No other thread may use s any more, and every thread that did
+ * must have returned (see Threading). From a thread inside another call of
+ * this library (a signal handler) it leaks s rather than free memory in use.
+ * C only. */
 UNET_API void unet_socket_free(unet_socket *s);
 
 /* -- Beyond Go: spin-then-wait ------------------------------------------ */

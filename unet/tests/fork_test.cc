@@ -1,0 +1,201 @@
+// A forked child and the sockets it inherits: whatever the child does with
+// them (Release, Close, free, any other call), the parent's sockets keep
+// working, nothing hangs and nothing leaks; the documented hand-over works
+// across fork and across fork + exec.
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <future>
+#include <string>
+#include <thread>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+using unet_testing::KindName;
+using unet_testing::MakeSocketPair;
+using unet_testing::UnetKindTest;
+using unet_testing::UniqueFd;
+
+// The fd number the exec'd child finds its socket at.
+constexpr int kExecFd = 100;
+constexpr char kExecFdVariable[] = "LIBUNET_FORK_TEST_FD";
+
+class ForkTest : public UnetKindTest {
+ protected:
+  // Runs child() in a forked child, which exits with its result; returns
+  // that result, or -1 if the child did not exit within 10 s (it is killed).
+  template <typename Child>
+  static int InChild(Child child) {
+    pid_t pid = fork();
+    if (pid == 0)
+      _exit(child());
+    EXPECT_GT(pid, 0);
+    int status = 0;
+    for (int i = 0; i < 1000; i++) {
+      if (waitpid(pid, &status, WNOHANG) == pid)
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    ADD_FAILURE() << "the child hung";
+    return -1;
+  }
+
+  // A blocking read on s that must wait: the peer writes 20 ms later.
+  static ssize_t ReadThatWaits(unet_socket *s, unet_socket *peer) {
+    auto late = std::async(std::launch::async, [&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      return unet_socket_write(peer, "p", 1);
+    });
+    char c;
+    ssize_t r = unet_socket_read(s, &c, 1);
+    EXPECT_EQ(late.get(), 1);
+    return r;
+  }
+};
+
+TEST_P(ForkTest, ChildReleaseLeavesTheParentsWaitsWorking) {
+  auto pair = MakeSocketPair(packet());
+  EXPECT_EQ(InChild([&] {
+              int fd = unet_socket_release(pair.a.get());
+              if (fd < 0)
+                return 1;
+              close(fd);
+              unet_socket_free(pair.a.get());
+              unet_socket_free(pair.b.get());
+              return 0;
+            }),
+            0);
+  EXPECT_EQ(ReadThatWaits(pair.a.get(), pair.b.get()), 1);
+}
+
+TEST_P(ForkTest, ChildCloseNeitherShutsDownNorWakesTheParent) {
+  auto pair = MakeSocketPair(packet());
+  EXPECT_EQ(
+      InChild([&] {
+        return unet_socket_close(pair.a.get()) == 0 && unet_socket_close(pair.b.get()) == 0 ? 0 : 1;
+      }),
+      0);
+  EXPECT_EQ(ReadThatWaits(pair.a.get(), pair.b.get()), 1);
+  EXPECT_EQ(ReadThatWaits(pair.b.get(), pair.a.get()), 1);
+}
+
+// The gate's count is copied by fork: a parent thread blocked inside the
+// socket counts in the child too, where no such thread exists.
+TEST_P(ForkTest, ChildFreeDoesNotWaitForTheParentsThreads) {
+  auto pair = MakeSocketPair(packet());
+  auto reader = std::async(std::launch::async, [&] {
+    char c;
+    return unet_socket_read(pair.a.get(), &c, 1);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Blocked inside.
+  EXPECT_EQ(InChild([&] {
+              unet_socket_free(pair.a.get());
+              unet_socket_free(pair.b.get());
+              return 0;
+            }),
+            0);
+  // The parent's reader is still waiting, undisturbed; data wakes it.
+  EXPECT_EQ(reader.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  ASSERT_EQ(unet_socket_write(pair.b.get(), "d", 1), 1);
+  EXPECT_EQ(reader.get(), 1);
+}
+
+TEST_P(ForkTest, EveryOtherCallInTheChildIsEchild) {
+  auto pair = MakeSocketPair(packet());
+  EXPECT_EQ(InChild([&] {
+              char c = 'c';
+              int bad = 0;
+              bad += unet_socket_write(pair.a.get(), &c, 1) != -ECHILD;
+              bad += unet_socket_read(pair.b.get(), &c, 1) != -ECHILD;
+              bad += unet_socket_shutdown(pair.a.get()) != -ECHILD;
+              struct ucred cred;
+              bad += unet_socket_peer_cred(pair.a.get(), &cred) != -ECHILD;
+              unet_socket_free(pair.a.get());
+              unet_socket_free(pair.b.get());
+              return bad;
+            }),
+            0);
+  // Nothing reached the parent's sockets.
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), false);
+  char c;
+  struct iovec iov = {&c, 1};
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EAGAIN);
+}
+
+// The hand-over: the child releases its copy and wraps it anew; the parent
+// lets go of its own with Release and close(2) (Close would shut down).
+TEST_P(ForkTest, HandOverAcrossFork) {
+  auto pair = MakeSocketPair(packet());
+  pid_t pid = fork();
+  if (pid == 0) {
+    unet_socket *mine = nullptr;
+    int fd = unet_socket_release(pair.a.get());
+    if (fd < 0 || unet_socket_new(fd, &mine) != 0)
+      _exit(1);
+    char c = 0;
+    bool ok = unet_socket_write(mine, "h", 1) == 1 && unet_socket_read(mine, &c, 1) == 1;
+    unet_socket_free(mine);
+    _exit(ok && c == 'k' ? 0 : 2);
+  }
+  ASSERT_GT(pid, 0);
+  close(unet_socket_release(pair.a.get()));
+  char c = 0;
+  EXPECT_EQ(unet_socket_read(pair.b.get(), &c, 1), 1);
+  EXPECT_EQ(c, 'h');
+  EXPECT_EQ(unet_socket_write(pair.b.get(), "k", 1), 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_EQ(unet_socket_read(pair.b.get(), &c, 1), UNET_EOF);  // The child closed.
+}
+
+// Across exec: the child releases its copy, moves it to a known number
+// (dup2 clears close-on-exec) and execs a program that wraps it: here this
+// test binary, running ForkExecChild.WrapsItsFd.
+TEST_P(ForkTest, HandOverAcrossForkAndExec) {
+  auto pair = MakeSocketPair(packet());
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = unet_socket_release(pair.a.get());
+    if (fd < 0 || dup2(fd, kExecFd) != kExecFd)
+      _exit(1);
+    setenv(kExecFdVariable, std::to_string(kExecFd).c_str(), 1);
+    execl("/proc/self/exe", "fork_test", "--gtest_filter=ForkExecChild.WrapsItsFd",
+          static_cast<char *>(nullptr));
+    _exit(2);
+  }
+  ASSERT_GT(pid, 0);
+  close(unet_socket_release(pair.a.get()));
+  char buf[8] = {};
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 4);
+  EXPECT_EQ(std::string(buf), "exec");
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, ForkTest, ::testing::Bool(), KindName);
+
+// The exec'd side of HandOverAcrossForkAndExec; skipped when run directly.
+TEST(ForkExecChild, WrapsItsFd) {
+  const char *value = getenv(kExecFdVariable);
+  if (!value)
+    GTEST_SKIP() << "run by HandOverAcrossForkAndExec";
+  unet_socket *s = nullptr;
+  ASSERT_EQ(unet_socket_new(atoi(value), &s), 0);
+  EXPECT_EQ(unet_socket_write(s, "exec", 4), 4);
+  unet_socket_free(s);
+}
+
+}  // namespace
