@@ -1,6 +1,7 @@
 #include "testing/unet_fixture.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -47,6 +48,8 @@ std::string UniqueAbstractName() {
   static std::atomic<int> counter{0};
   return "@libunet-test-" + ProcessToken() + "-" + std::to_string(counter++);
 }
+
+const char *Emulator() { return getenv("LIBUNET_EMULATOR"); }
 
 void UnetTest::SetUp() {
   fds_before_ = fd_census();

@@ -54,6 +54,10 @@ std::string TempSocketPath(const std::string &name);
 // A unique abstract name ("@libunet-test-<pid>-<n>").
 std::string UniqueAbstractName();
 
+// The emulator the tests run under (LIBUNET_EMULATOR, set by --config=m32:
+// "qemu-i386"), or nullptr when they run natively.
+const char *Emulator();
+
 // Fixture: the number of open fds after the test equals the number before.
 class UnetTest : public ::testing::Test {
  protected:

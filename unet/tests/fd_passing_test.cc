@@ -116,13 +116,17 @@ TEST_P(FdPassingTest, LargerBufferThanNeededReceivesAll) {
 }
 
 TEST_P(FdPassingTest, SmallBufferRoundsUpToAnEvenCount) {
-  // Go's EnableFDs(1) makes CmsgSpace(4) bytes: room for 2 fds.
+  // Go's EnableFDs(1) makes CmsgSpace(4) bytes: room for 2 fds on 64-bit,
+  // where CMSG_SPACE pads to 8 bytes (a 32-bit ABI pads to 4: no rounding).
+  if (unet_testing::Emulator())
+    GTEST_SKIP() << "qemu-user leaks the fds the guest's buffer has no room for";
+  size_t two = sizeof(size_t) == 8 ? 2 : 1, four = sizeof(size_t) == 8 ? 4 : 3;
   auto pair = MakeSocketPair(packet());
   std::vector<UniqueFd> keep;
   ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(3, &keep)));
-  EXPECT_EQ(ReceiveFds(pair.b.get(), 1).size(), 2u);
+  EXPECT_EQ(ReceiveFds(pair.b.get(), 1).size(), two);
   ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(5, &keep)));
-  EXPECT_EQ(ReceiveFds(pair.b.get(), 3).size(), 4u);
+  EXPECT_EQ(ReceiveFds(pair.b.get(), 3).size(), four);
 }
 
 TEST_P(FdPassingTest, FdsNotEnabledReceivesNone) {
@@ -135,6 +139,8 @@ TEST_P(FdPassingTest, FdsNotEnabledReceivesNone) {
 }
 
 TEST_P(FdPassingTest, EnableZeroReceivesNone) {
+  if (unet_testing::Emulator())
+    GTEST_SKIP() << "qemu-user leaks the fds the guest's buffer has no room for";
   auto pair = MakeSocketPair(packet());
   std::vector<UniqueFd> keep;
   ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(2, &keep)));
@@ -232,6 +238,8 @@ INSTANTIATE_TEST_SUITE_P(Kinds, FdPassingTest, ::testing::Bool(), KindName);
 class SeqPacketFdTest : public FdPassingTest {};
 
 TEST_F(SeqPacketFdTest, EmptyMessageWithFdsReadsEofKeepingTheFds) {
+  if (unet_testing::Emulator())
+    GTEST_SKIP() << "under qemu-user a 0-byte seqpacket message with fds never arrives";
   auto pair = MakeSocketPair(true);
   std::vector<UniqueFd> keep;
   auto fds = Pipes(1, &keep);

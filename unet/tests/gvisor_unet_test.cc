@@ -399,7 +399,18 @@ TEST_F(GvisorUnetTest, FDsReceiveLargeBuffer) {
   RecvFds(client.get(), 3, {0});
 }
 
+// Skips a test that counts the fds the kernel drops for lack of room where
+// that count is not the kernel's: gVisor's unet is 64-bit only (the even
+// rounding is LP64's CMSG_SPACE), and qemu-user's recvmsg receives into a
+// larger host buffer and leaks the fds the guest's has no room for.
+#define SKIP_UNLESS_NATIVE_64_BIT()                                                \
+  do {                                                                             \
+    if (sizeof(void *) != 8 || unet_testing::Emulator())                           \
+      GTEST_SKIP() << "fds dropped for lack of room are counted on native 64-bit"; \
+  } while (0)
+
 TEST_F(GvisorUnetTest, FDsReceiveSmallBuffer) {
+  SKIP_UNLESS_NATIVE_64_BIT();
   SocketPtr server, client;
   ASSERT_NO_FATAL_FAILURE(MakeSocketPair(false, &server, &client));
 
@@ -419,6 +430,7 @@ TEST_F(GvisorUnetTest, FDsReceiveNotEnabled) {
 }
 
 TEST_F(GvisorUnetTest, FDsReceiveSizeZero) {
+  SKIP_UNLESS_NATIVE_64_BIT();
   SocketPtr server, client;
   ASSERT_NO_FATAL_FAILURE(MakeSocketPair(false, &server, &client));
 

@@ -125,10 +125,19 @@ extern "C" {
  * name needs room for a terminating NUL even when abstract. */
 #define UNET_MAX_NAME 107
 
+/* CMSG_SPACE(n) of Linux's <sys/socket.h>, without needing it: a header
+ * (size_t then two ints) and n bytes, each aligned to a size_t. */
+#define UNET__CMSG_ALIGN(n) (((n) + sizeof(size_t) - 1) & ~(sizeof(size_t) - 1))
+#define UNET__CMSG_SPACE(n) \
+  (UNET__CMSG_ALIGN(sizeof(size_t) + 2 * sizeof(int)) + UNET__CMSG_ALIGN(n))
+
 /* Size of the largest control data a unet_control_message can hold: room
- * for UNET_MAX_FDS fds, credentials and a pidfd, each in its own message:
- * CMSG_SPACE(253 * 4) + CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(4). */
-#define UNET_CONTROL_CAPACITY 1088
+ * for UNET_MAX_FDS fds, credentials (three 32-bit ids) and a pidfd, each in
+ * its own message: CMSG_SPACE(253 * 4) + CMSG_SPACE(sizeof(struct ucred)) +
+ * CMSG_SPACE(4), which is 1088 bytes on 64-bit Linux and 1064 on 32-bit. */
+#define UNET_CONTROL_CAPACITY                                                         \
+  (UNET__CMSG_SPACE(UNET_MAX_FDS * sizeof(int)) + UNET__CMSG_SPACE(3 * sizeof(int)) + \
+   UNET__CMSG_SPACE(sizeof(int)))
 
 struct ucred; /* <sys/socket.h> with _GNU_SOURCE */
 
@@ -168,8 +177,9 @@ UNET_API void unet_control_message_init(unet_control_message *c);
 
 /*
  * Makes room to receive fds: at least count, and as in Go possibly more,
- * since the room is CMSG_SPACE(count * 4) bytes: the count rounds up to the
- * next even number (enable 1, receive up to 2). count 0 still provides an
+ * since the room is CMSG_SPACE(count * 4) bytes: on 64-bit Linux the count
+ * rounds up to the next even number (enable 1, receive up to 2); a 32-bit
+ * ABI pads to 4 bytes, so there it is exact. count 0 still provides an
  * empty control buffer, so fds sent anyway are discarded (closed) by the
  * kernel. Call before reading; then unet_control_message_extract_fds() or
  * unet_control_message_close_fds() after it.
@@ -355,8 +365,8 @@ UNET_API int unet_socket_release(unet_socket *s);
 
 /*
  * Returns the socket's fd, still owned by s, or -EBADF once closed or
- * released (Go returns -1), -EINVAL for a NULL s. Also in a forked child. The fd is non-blocking and must stay so; it is
- * not safe to use with concurrent Close/Release. Costs one atomic load.
+ * released (Go returns -1), -EINVAL for a NULL s. Also in a forked child. The fd is non-blocking
+ * and must stay so; it is not safe to use with concurrent Close/Release. Costs one atomic load.
  * Mirrors Socket.FD.
  */
 UNET_API int unet_socket_fd(const unet_socket *s);
