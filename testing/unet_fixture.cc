@@ -51,6 +51,15 @@ std::string UniqueAbstractName() {
 
 const char *Emulator() { return getenv("LIBUNET_EMULATOR"); }
 
+// Defined only when linked with clang's profile runtime.
+extern "C" int __llvm_profile_write_file(void) __attribute__((weak));
+
+void ExitChild(int code) {
+  if (__llvm_profile_write_file)
+    __llvm_profile_write_file();
+  _exit(code);
+}
+
 void UnetTest::SetUp() {
   fds_before_ = fd_census();
   ASSERT_GE(fds_before_, 0);

@@ -58,6 +58,10 @@ std::string UniqueAbstractName();
 // "qemu-i386"), or nullptr when they run natively.
 const char *Emulator();
 
+// Ends a forked child with _exit(code), first writing its coverage profile
+// when built with --config=coverage (_exit skips the runtime's own dump).
+[[noreturn]] void ExitChild(int code);
+
 // Fixture: the number of open fds after the test equals the number before.
 class UnetTest : public ::testing::Test {
  protected:

@@ -307,6 +307,7 @@ TEST_F(BadInputTest, EmptyNameConnectsNowhereButAutobinds) {
 }
 
 TEST_F(BadInputTest, StrerrorNamesEveryCode) {
+  EXPECT_STREQ(unet_strerror(0), "success");
   EXPECT_STREQ(unet_strerror(-EBADF), "Bad file descriptor");
   EXPECT_STREQ(unet_strerror(EBADF), "Bad file descriptor");
   EXPECT_NE(std::string(unet_strerror(UNET_EOF)).find("end of stream"), std::string::npos);

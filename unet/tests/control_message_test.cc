@@ -30,6 +30,16 @@ TEST_F(ControlMessageTest, PackThenExtractZeroToTenFds) {
   }
 }
 
+TEST_F(ControlMessageTest, InitEmptiesAMessage) {
+  int fd = 7;
+  unet_control_message c;
+  ASSERT_EQ(unet_control_message_pack_fds(&c, &fd, 1), 0);
+  unet_control_message_init(&c);
+  EXPECT_EQ(c.len, 0u);
+  int out;
+  EXPECT_EQ(unet_control_message_extract_fds(&c, &out, 1), 0);
+}
+
 TEST_F(ControlMessageTest, EnableSizesLikeGoCmsgSpace) {
   unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
   ASSERT_EQ(unet_control_message_enable_fds(&c, 0), 0);

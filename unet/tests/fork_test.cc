@@ -36,7 +36,7 @@ class ForkTest : public UnetKindTest {
   static int InChild(Child child) {
     pid_t pid = fork();
     if (pid == 0)
-      _exit(child());
+      unet_testing::ExitChild(child());
     EXPECT_GT(pid, 0);
     int status = 0;
     for (int i = 0; i < 1000; i++) {
@@ -142,11 +142,11 @@ TEST_P(ForkTest, HandOverAcrossFork) {
     unet_socket *mine = nullptr;
     int fd = unet_socket_release(pair.a.get());
     if (fd < 0 || unet_socket_new(fd, &mine) != 0)
-      _exit(1);
+      unet_testing::ExitChild(1);
     char c = 0;
     bool ok = unet_socket_write(mine, "h", 1) == 1 && unet_socket_read(mine, &c, 1) == 1;
     unet_socket_free(mine);
-    _exit(ok && c == 'k' ? 0 : 2);
+    unet_testing::ExitChild(ok && c == 'k' ? 0 : 2);
   }
   ASSERT_GT(pid, 0);
   close(unet_socket_release(pair.a.get()));
