@@ -72,10 +72,12 @@ void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, bool blockin
   w->control.len = 0;
 }
 
+/* The buffers' total, saturating: the kernel took them, but a caller's
+ * lengths may still add up past SIZE_MAX. */
 static size_t iov_length(const struct iovec *iov, int iovcnt) {
   size_t length = 0;
   for (int i = 0; i < iovcnt; i++)
-    length += iov[i].iov_len;
+    length = iov[i].iov_len > SIZE_MAX - length ? SIZE_MAX : length + iov[i].iov_len;
   return length;
 }
 

@@ -298,6 +298,24 @@ TEST_F(BadInputTest, GarbageControlLenIsEinvalEverywhere) {
   EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EAGAIN);
 }
 
+// Buffer lengths whose total passes SSIZE_MAX or SIZE_MAX: the kernel's
+// answer, nothing sent, and no arithmetic of ours overflows (UBSan and
+// -fsanitize=integer watch it in the asan config).
+TEST_F(BadInputTest, HugeIovecTotalsAreTheKernelsError) {
+  auto pair = MakeSocketPair(true);
+  char buf[4] = "abc";
+  struct iovec huge[3] = {{buf, sizeof(buf)}, {buf, SIZE_MAX / 2 + 1}, {buf, SIZE_MAX / 2 + 1}};
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), false);
+  EXPECT_EQ(unet_socket_writer_writev(&w, huge, 3), -EINVAL);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "x", 1), 1);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), false);
+  EXPECT_EQ(unet_socket_reader_readv(&r, huge, 3), -EINVAL);
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, SIZE_MAX), -EINVAL);
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, 4), 1);  // The byte is still there.
+}
+
 TEST_F(BadInputTest, EmptyNameConnectsNowhereButAutobinds) {
   unet_socket *s = nullptr;
   EXPECT_EQ(unet_connect("", true, &s), -EINVAL);  // The kernel's answer, as Go.
