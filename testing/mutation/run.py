@@ -96,6 +96,14 @@ def main():
         rows.append((m["id"], verdict, detail))
         print("%-36s %-10s %s" % rows[-1], flush=True)
 
+    if args.only and os.path.exists(args.results):
+        # A partial run updates its mutants' rows of the last full run.
+        previous = re.findall(r"^\| `([^`]+)` \| (\S+) \| (.*) \|$", open(args.results).read(), re.M)
+        fresh = {r[0]: r for r in rows}
+        order = [m["id"] for m in parse(os.path.join(HERE, "mutants.txt"))]
+        merged = {r[0]: tuple(r) for r in previous}
+        merged.update(fresh)
+        rows = [merged[i] for i in order if i in merged]
     killed = sum(1 for r in rows if r[1] == "killed")
     equivalent = sum(1 for r in rows if r[1] == "equivalent")
     scored = len(rows) - equivalent  # STALE and STILLBORN count against it.
@@ -103,8 +111,10 @@ def main():
     print("mutation score: " + score)
     with open(args.results, "w") as out:
         out.write("# Mutation check: latest run\n\n")
-        out.write("`testing/mutation/run.py` on commit `%s`, %s: **%s**.\n\n"
-                  % (head[:12], datetime.date.today().isoformat(), score))
+        out.write("`testing/mutation/run.py` on commit `%s`, %s%s: **%s**.\n\n"
+                  % (head[:12], datetime.date.today().isoformat(),
+                     " (rows of " + ", ".join(args.only) + " from this run, the rest from"
+                     " the last full run)" if args.only else "", score))
         out.write("| mutant | verdict | failing targets |\n| --- | --- | --- |\n")
         for row in rows:
             out.write("| `%s` | %s | %s |\n" % row)

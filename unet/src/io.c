@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -61,6 +62,7 @@ void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s, bool blockin
   r->timeout_ns = 0;
   r->msg_flags = 0;
   r->control.len = 0;
+  memset(r->reserved, 0, sizeof(r->reserved));
 }
 
 void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, bool blocking) {
@@ -70,6 +72,7 @@ void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, bool blockin
   w->blocking = blocking;
   w->timeout_ns = 0;
   w->control.len = 0;
+  memset(w->reserved, 0, sizeof(w->reserved));
 }
 
 /* The buffers' total, saturating: the kernel took them, but a caller's

@@ -19,3 +19,4 @@ const char *unet_strerror(int code) {
   const char *description = strerrordesc_np(code < 0 ? -code : code);
   return description ? description : "unknown error code";
 }
+

@@ -1,7 +1,19 @@
-/* The public header compiles as strict C11 and links from C. */
+/* The public header compiles as strict C11 and links from C, even for a
+ * consumer that hides its own symbols; the library's version at run time is
+ * the header's. */
+#pragma GCC visibility push(hidden)
 #include "unet/unet.h"
+#pragma GCC visibility pop
+
+#include <stdio.h>
+#include <string.h>
 
 int main(void) {
+  char version[32];
+  snprintf(version, sizeof(version), "%d.%d.%d", UNET_VERSION_MAJOR, UNET_VERSION_MINOR,
+           UNET_VERSION_PATCH);
+  if (unet_version() != UNET_VERSION_HEX || strcmp(unet_version_string(), version) != 0)
+    return 1;
   unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
   int fd = 0;
   if (unet_control_message_pack_fds(&c, &fd, 1) != 0)

@@ -191,6 +191,17 @@ TEST_F(SeqPacketTest, LongMessageIsTruncatedKeepingItsStart) {
   EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 4);
 }
 
+// The boundary: one byte more than the buffers is truncation; exactly as
+// many is not.
+TEST_F(SeqPacketTest, OneByteMoreThanTheBuffersIsTruncation) {
+  auto pair = MakeSocketPair(true);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "abc", 3), 3);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "de", 2), 2);
+  char buf[2];
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), UNET_ETRUNC);
+  EXPECT_EQ(unet_socket_read(pair.b.get(), buf, sizeof(buf)), 2);
+}
+
 // The reported flags are exactly the kernel's output flags.
 TEST_F(SeqPacketTest, TruncatedReadReportsExactlyMsgTrunc) {
   auto pair = MakeSocketPair(true);

@@ -97,15 +97,22 @@
 extern "C" {
 #endif
 
+/* The version of this header; unet_version() answers the library's. */
 #define UNET_VERSION_MAJOR 0
 #define UNET_VERSION_MINOR 1
 #define UNET_VERSION_PATCH 0
+/* (major << 16) | (minor << 8) | patch, as unet_version() returns it. */
+#define UNET_VERSION_HEX \
+  ((UNET_VERSION_MAJOR << 16) | (UNET_VERSION_MINOR << 8) | UNET_VERSION_PATCH)
 
-#if defined(UNET_BUILDING_LIBRARY)
+/* Marks the public API: default visibility whatever the includer's
+ * -fvisibility or "#pragma GCC visibility push(hidden)", so a consumer
+ * that hides its own symbols still links against these. */
 #define UNET_API __attribute__((visibility("default")))
-#else
-#define UNET_API
-#endif
+
+/* On functions whose result is an fd (or a count of fds) that the caller
+ * must close: ignoring it leaks. */
+#define UNET_MUST_USE __attribute__((warn_unused_result))
 
 /* End of stream: a read returned 0 bytes (Go's io.EOF). */
 #define UNET_EOF (-4097)
@@ -147,6 +154,17 @@ struct ucred; /* <sys/socket.h> with _GNU_SOURCE */
  * also accepted). Never NULL. Costs no syscall and no allocation.
  */
 UNET_API const char *unet_strerror(int code);
+
+/*
+ * The version of the library linked at run time, as UNET_VERSION_HEX: compare
+ * it with the header's UNET_VERSION_HEX (same major: compatible; see the
+ * README's ABI policy). Costs nothing. Beyond Go (liburing's
+ * io_uring_major_version, libuv's uv_version).
+ */
+UNET_API unsigned unet_version(void);
+
+/* The same as "MAJOR.MINOR.PATCH", a static string. Costs nothing. */
+UNET_API const char *unet_version_string(void);
 
 /* ---------------------------------------------------------------------------
  * Control messages (Go: type ControlMessage []byte)
@@ -204,8 +222,8 @@ UNET_API int unet_control_message_enable_fds(unet_control_message *c, int count)
  * (UNET_MAX_FDS + 1 is always enough). ret_fds may be NULL when max_fds is 0.
  * Costs no syscall or allocation. Mirrors ControlMessage.ExtractFDs.
  */
-UNET_API int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
-                                              size_t max_fds);
+UNET_API UNET_MUST_USE int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
+                                                            size_t max_fds);
 
 /*
  * Closes every received fd still in *c (every SCM_RIGHTS message and a
@@ -281,7 +299,8 @@ UNET_API int unet_control_message_credentials(const unet_control_message *c,
  * credentials. Returns the count, -ENOBUFS or -EINVAL (NULL arguments,
  * malformed data), taking nothing on failure. Costs no syscall.
  */
-UNET_API int unet_control_message_take_fds(unet_control_message *c, int *ret_fds, size_t max_fds);
+UNET_API UNET_MUST_USE int unet_control_message_take_fds(unet_control_message *c, int *ret_fds,
+                                                         size_t max_fds);
 
 /*
  * Takes the received pidfd: returns it (the caller owns it and closes it;
@@ -289,7 +308,7 @@ UNET_API int unet_control_message_take_fds(unet_control_message *c, int *ret_fds
  * short (no room enabled), -EINVAL for a NULL c or malformed data. Costs
  * nothing.
  */
-UNET_API int unet_control_message_take_pidfd(unet_control_message *c);
+UNET_API UNET_MUST_USE int unet_control_message_take_pidfd(unet_control_message *c);
 
 /* ---------------------------------------------------------------------------
  * Sockets (Go: type Socket)
@@ -361,7 +380,7 @@ UNET_API int unet_socket_close(unet_socket *s);
  * the child's copy of the fd, nothing woken (see fork).
  * Costs getpid, write, close. Mirrors Socket.Release.
  */
-UNET_API int unet_socket_release(unet_socket *s);
+UNET_API UNET_MUST_USE int unet_socket_release(unet_socket *s);
 
 /*
  * Returns the socket's fd, still owned by s, or -EBADF once closed or
@@ -483,7 +502,7 @@ UNET_API int unet_socket_pass_pidfd(unet_socket *s, bool on);
  * close-on-exec fd. Returns it, -ENOPROTOOPT on older kernels, -EBADF when
  * closed, or another negative errno. Costs one getsockopt.
  */
-UNET_API int unet_socket_peer_pidfd(unet_socket *s);
+UNET_API UNET_MUST_USE int unet_socket_peer_pidfd(unet_socket *s);
 
 /* ---------------------------------------------------------------------------
  * Readers and writers (Go: SocketReader, SocketWriter)
@@ -507,6 +526,9 @@ typedef struct unet_socket_reader {
    * Go's either way. */
   int msg_flags;
   unet_control_message control; /* enable fds here before reading */
+  /* Room for fields of later 0.x/1.x versions (see the README's ABI
+   * policy); zeroed by unet_socket_reader_init. Do not touch. */
+  void *reserved[4];
 } unet_socket_reader;
 
 typedef struct unet_socket_writer {
@@ -516,6 +538,8 @@ typedef struct unet_socket_writer {
    * (0 = wait forever, as Go). Measured from the first wait. */
   int64_t timeout_ns;
   unet_control_message control; /* pack fds here before writing */
+  /* Room for fields of later versions; zeroed by unet_socket_writer_init. */
+  void *reserved[4];
 } unet_socket_writer;
 
 /* Initialises *r for s: empty control message, close-on-exec fds, no
@@ -621,7 +645,7 @@ UNET_API int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t ti
 UNET_API int unet_server_socket_close(unet_server_socket *s);
 
 /* As unet_socket_release(). Mirrors ServerSocket.Release. */
-UNET_API int unet_server_socket_release(unet_server_socket *s);
+UNET_API UNET_MUST_USE int unet_server_socket_release(unet_server_socket *s);
 
 /* As unet_socket_fd(). Mirrors ServerSocket.FD. */
 UNET_API int unet_server_socket_fd(const unet_server_socket *s);

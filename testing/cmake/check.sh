@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The build without Bazel, as a packager runs it: CMake configure, build and
+# ctest; install into a temporary prefix; the exported symbols are exactly
+# the header's UNET_API functions; the README's example (examples/pass_fd.c,
+# which must match the README) compiles and runs against the installed shared
+# library through pkg-config and through find_package; and the ABI is
+# compatible with the committed baseline (abi/libunet.so.0.abi).
+#   testing/cmake/check.sh            check
+#   testing/cmake/check.sh --rebaseline   write the ABI baseline anew
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+tools/install_packages.sh abigail-tools clang cmake googletest libgtest-dev pkg-config
+
+work=$(mktemp -d /tmp/libunet-cmake.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+
+echo "=== cmake: configure, build, ctest"
+cmake -S . -B "$work/build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$prefix" >"$work/configure.log" ||
+  { cat "$work/configure.log"; exit 1; }
+cmake --build "$work/build" -j"$(nproc)"
+(cd "$work/build" && ctest -j"$(nproc)" --output-on-failure)
+cmake --install "$work/build" >/dev/null
+library=$(readlink -f "$prefix/lib/libunet.so")
+
+echo "=== exported symbols against the header"
+sed -n 's/^UNET_API\( UNET_MUST_USE\)\? [^(]*[ *]\(unet_[a-z_]*\)(.*/\2/p' unet/include/unet/unet.h |
+  sort >"$work/header.txt"
+nm -D --defined-only "$library" | awk '$2 == "T" {sub(/@.*/, "", $3); print $3}' | sort >"$work/exported.txt"
+if ! diff -u "$work/header.txt" "$work/exported.txt"; then
+  echo "check.sh: libunet.so exports something other than the UNET_API functions" >&2
+  exit 1
+fi
+echo "$(wc -l <"$work/exported.txt") functions exported, exactly the header's"
+
+echo "=== the README's example, installed library"
+awk '/^## Example: pass an fd/ {inside = 1} inside && /^```c$/ {code = 1; next}
+  code && /^```$/ {exit} code' README.md >"$work/readme_example.c"
+diff -u "$work/readme_example.c" examples/pass_fd.c ||
+  { echo "check.sh: examples/pass_fd.c differs from the README's example" >&2; exit 1; }
+export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+# shellcheck disable=SC2046 # pkg-config's words are meant to split.
+clang -std=c11 -Wall -Wextra -Werror -o "$work/pass_fd_pkgconfig" examples/pass_fd.c \
+  $(pkg-config --cflags --libs libunet)
+cmake -S testing/cmake/consumer -B "$work/consumer" -DCMAKE_C_COMPILER=clang \
+  -DCMAKE_PREFIX_PATH="$prefix" -DLIBUNET_EXAMPLE="$PWD/examples/pass_fd.c" >/dev/null
+cmake --build "$work/consumer" >/dev/null
+for binary in "$work/pass_fd_pkgconfig" "$work/consumer/pass_fd"; do
+  linked=$(LD_LIBRARY_PATH=$prefix/lib ldd "$binary")
+  grep -q "$prefix/lib/libunet.so.0" <<<"$linked" ||
+    { echo "check.sh: $binary does not link the installed libunet.so.0" >&2; exit 1; }
+  echo "$(basename "$(dirname "$binary")")/$(basename "$binary"):"
+  LD_LIBRARY_PATH=$prefix/lib "$binary"
+done
+
+echo "=== ABI against abi/libunet.so.0.abi"
+abidw --no-corpus-path --headers-dir "$prefix/include" "$library" >"$work/current.abi"
+if [[ "${1:-}" == "--rebaseline" ]]; then
+  cp "$work/current.abi" abi/libunet.so.0.abi
+  echo "abi/libunet.so.0.abi written"
+  exit 0
+fi
+baseline_soname=$(grep -o "soname=['\"][^'\"]*" abi/libunet.so.0.abi | head -1 | cut -c9-)
+current_soname=$(readelf -d "$library" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+status=0
+abidiff --no-added-syms abi/libunet.so.0.abi "$work/current.abi" >"$work/abidiff.txt" || status=$?
+cat "$work/abidiff.txt"
+# abidiff's exit status is a bit field: 4 = an ABI change (a type's layout,
+# a signature), 8 = an incompatible one (a function removed). New functions
+# are not changes (--no-added-syms).
+if ((status & 12)) && [[ "$baseline_soname" == "$current_soname" ]]; then
+  echo "check.sh: the ABI changed against abi/libunet.so.0.abi ($current_soname)." \
+    "A compatible change (a field taking reserved space) is recorded by" \
+    "rebaselining in the same commit (testing/cmake/check.sh --rebaseline);" \
+    "an incompatible one also bumps LIBUNET_SOVERSION in CMakeLists.txt." >&2
+  exit 1
+fi
+if ((status & ~12)); then
+  echo "check.sh: abidiff failed ($status)" >&2
+  exit 1
+fi
+echo "ABI compatible with the baseline (abidiff status $status)"
