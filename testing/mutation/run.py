@@ -7,8 +7,9 @@ command there, and reports which mutants the tests killed.
 
 A mutant is killed when `tools/bazel test //...` fails with it. The scratch
 clone (default /tmp/libunet-mutation) keeps its Bazel cache between runs, so
-each mutant rebuilds only what it touches; a full run takes about 20 to 30
-minutes on 2 cores. The score and the commit go to --results (default
+each mutant rebuilds only what it touches; a full run takes about an hour
+on 2 cores (about 2.5 minutes a mutant, more for one that makes tests time
+out). The score and the commit go to --results (default
 testing/mutation/RESULTS.md of this checkout).
 """
 import argparse
