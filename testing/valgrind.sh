@@ -16,12 +16,16 @@ mapfile -t tests < <(tools/bazel query \
 tools/bazel build "$@" "${tests[@]}"
 bin=$(tools/bazel info "$@" bazel-bin 2>/dev/null)
 
+# Left out in every binary: a test that hands the kernel deliberately bogus
+# buffers to see its -EINVAL (valgrind reports the syscall parameters first).
+skip='-BadInputTest.HugeIovecTotalsAreTheKernelsError'
+
 status=0
 for label in "${tests[@]}"; do
   test=${label#//unet:}
   if valgrind -q --error-exitcode=99 --leak-check=full \
       --errors-for-leak-kinds=definite,indirect "$bin/unet/$test" \
-      --gtest_brief=1 >"${TMPDIR:-/tmp}/valgrind-$test.log" 2>&1; then
+      --gtest_brief=1 --gtest_filter="$skip" >"${TMPDIR:-/tmp}/valgrind-$test.log" 2>&1; then
     echo "valgrind: $test clean"
   else
     echo "valgrind: $test FAILED:" >&2
