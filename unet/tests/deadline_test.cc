@@ -26,7 +26,23 @@ int64_t ElapsedNs(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
 }
 
-class DeadlineTest : public UnetKindTest {};
+class DeadlineTest : public UnetKindTest {
+ protected:
+  // A read on `a` with `timeout` gets the 4 bytes `b` writes 20 ms later.
+  static void ExpectLateDataRead(unet_socket *a, unet_socket *b, int64_t timeout) {
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, a, true);
+    r.timeout_ns = timeout;
+    std::thread late([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      unet_socket_write(b, "late", 4);
+    });
+    char buf[8];
+    struct iovec iov = {buf, sizeof(buf)};
+    EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 4);
+    late.join();
+  }
+};
 
 TEST_P(DeadlineTest, ReadFromSilentPeerTimesOut) {
   auto pair = MakeSocketPair(packet());
@@ -83,17 +99,7 @@ TEST_P(DeadlineTest, DataAlreadyThereIsReadAtOnce) {
 
 TEST_P(DeadlineTest, DataArrivingBeforeTheDeadlineIsRead) {
   auto pair = MakeSocketPair(packet());
-  unet_socket_reader r;
-  unet_socket_reader_init(&r, pair.a.get(), true);
-  r.timeout_ns = 10 * kTimeoutNs;
-  std::thread late([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    unet_socket_write(pair.b.get(), "late", 4);
-  });
-  char buf[8];
-  struct iovec iov = {buf, sizeof(buf)};
-  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 4);
-  late.join();
+  ExpectLateDataRead(pair.a.get(), pair.b.get(), 10 * kTimeoutNs);
 }
 
 TEST_P(DeadlineTest, CloseWakesATimedWaitWithEbadf) {
@@ -135,17 +141,7 @@ TEST_P(DeadlineTest, HugeTimeoutsWaitForDataWithoutOverflow) {
   for (int64_t timeout :
        {INT64_MAX, INT64_MAX - 1, INT64_MAX / 2 + 1, int64_t{999999999999999999}}) {
     SCOPED_TRACE(timeout);
-    unet_socket_reader r;
-    unet_socket_reader_init(&r, pair.a.get(), true);
-    r.timeout_ns = timeout;
-    std::thread late([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      unet_socket_write(pair.b.get(), "late", 4);
-    });
-    char buf[8];
-    struct iovec iov = {buf, sizeof(buf)};
-    EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 4);
-    late.join();
+    ExpectLateDataRead(pair.a.get(), pair.b.get(), timeout);
   }
 }
 
