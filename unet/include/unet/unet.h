@@ -157,8 +157,8 @@ UNET_API const char *unet_strerror(int code);
 
 /*
  * The version of the library linked at run time, as UNET_VERSION_HEX: compare
- * it with the header's UNET_VERSION_HEX (same major: compatible; see the
- * README's ABI policy). Costs nothing. Beyond Go (liburing's
+ * it with the header's UNET_VERSION_HEX to know which features are there
+ * (compatibility is the soname's promise: see the README's ABI policy). Costs nothing. Beyond Go (liburing's
  * io_uring_major_version, libuv's uv_version).
  */
 UNET_API unsigned unet_version(void);
