@@ -25,9 +25,9 @@ struct cmsg_view {
 /* Reads the message at *offset and advances *offset past it. Returns 1 for a
  * message, 0 at the end, -EINVAL for malformed data (Go's error). */
 static int next_cmsg(const unet_control_message *c, size_t *offset, struct cmsg_view *ret_view) {
-  size_t len = c->len;
-  if (len > sizeof(c->data.bytes))
+  if (!unet__control_len_ok(c))
     return -EINVAL;
+  size_t len = c->len;
   if (*offset + CMSG_LEN(0) > len)
     return 0;
   struct cmsghdr h;
@@ -168,12 +168,10 @@ void unet_control_message_unpack_fds(unet_control_message *c) {
     c->len = 0;
 }
 
-/* Whether c (non-NULL, with a len the library could have written) has room
- * for one more message of data_len bytes. A len past the capacity is
- * garbage (an uninitialised struct): no room, rather than a wrapped sum. */
+/* Whether c (non-NULL, with a valid len) has room for one more message of
+ * data_len bytes: no room for a garbage len, rather than a wrapped sum. */
 static bool has_room(const unet_control_message *c, size_t data_len) {
-  return c && c->len <= sizeof(c->data.bytes) &&
-         sizeof(c->data.bytes) - c->len >= CMSG_SPACE(data_len);
+  return c && unet__control_len_ok(c) && sizeof(c->data.bytes) - c->len >= CMSG_SPACE(data_len);
 }
 
 /* Adds room for one message of data_len bytes to what is enabled. */

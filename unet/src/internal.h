@@ -71,6 +71,13 @@ static inline void unet__socket_leave(struct unet_socket *s) {
   unet__calls_inside--;
 }
 
+/* Whether c's len is one the library could have written (at most its
+ * storage): a garbage len, as in an uninitialised reader or writer, must
+ * neither reach the kernel nor enter a sum. */
+static inline bool unet__control_len_ok(const unet_control_message *c) {
+  return c->len <= sizeof(c->data.bytes);
+}
+
 /* Enters s's gate and returns its fd, -EBADF if closed, or -ECHILD in a
  * process that inherited s (whose gate and eventfd are copies shared with
  * the parent: see unet_socket_release). On success the caller must

@@ -48,11 +48,6 @@ static int check_iov(const struct iovec *iov, int iovcnt) {
   return iovcnt > IOV_MAX ? -EMSGSIZE : 0;
 }
 
-/* Whether c's len could have been written by the library: the kernel is
- * handed len bytes of c, so a garbage len (an uninitialised reader or
- * writer) must never reach it. */
-static bool control_ok(const unet_control_message *c) { return c->len <= sizeof(c->data.bytes); }
-
 void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s, bool blocking) {
   if (!r)
     return;
@@ -85,7 +80,7 @@ static size_t iov_length(const struct iovec *iov, int iovcnt) {
 }
 
 ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov, int iovcnt) {
-  if (!r || !r->socket || r->timeout_ns < 0 || !control_ok(&r->control))
+  if (!r || !r->socket || r->timeout_ns < 0 || !unet__control_len_ok(&r->control))
     return -EINVAL;
   int bad = check_iov(iov, iovcnt);
   if (bad < 0)
@@ -119,7 +114,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
 }
 
 ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov, int iovcnt) {
-  if (!w || !w->socket || w->timeout_ns < 0 || !control_ok(&w->control))
+  if (!w || !w->socket || w->timeout_ns < 0 || !unet__control_len_ok(&w->control))
     return -EINVAL;
   int bad = check_iov(iov, iovcnt);
   if (bad < 0)

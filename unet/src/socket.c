@@ -147,18 +147,17 @@ int unet__socket_retire(struct unet_socket *s, bool shutdown_first) {
   int fd = atomic_exchange_explicit(&s->fd, -1, memory_order_acq_rel);
   if (fd < 0)
     return -EBADF;
-  if (inherited) {
-    close(s->efd);
-    s->efd = -1;
-    return fd;
+  /* An inherited socket's eventfd and gate are the parent's: only the
+   * child's copy of the eventfd is closed. */
+  if (!inherited) {
+    if (shutdown_first)
+      shutdown(fd, SHUT_RDWR); /* Cancels pending accepts; errors ignored, as Go. */
+    /* Wake every thread in ppoll; the counter cannot overflow with one write. */
+    uint64_t one = 1;
+    ssize_t ignored = write(s->efd, &one, sizeof(one));
+    (void)ignored;
+    unet__gate_close(&s->gate);
   }
-  if (shutdown_first)
-    shutdown(fd, SHUT_RDWR); /* Cancels pending accepts; errors ignored, as Go. */
-  /* Wake every thread in ppoll; the counter cannot overflow with one write. */
-  uint64_t one = 1;
-  ssize_t ignored = write(s->efd, &one, sizeof(one));
-  (void)ignored;
-  unet__gate_close(&s->gate);
   close(s->efd);
   s->efd = -1;
   return fd;

@@ -19,4 +19,3 @@ const char *unet_strerror(int code) {
   const char *description = strerrordesc_np(code < 0 ? -code : code);
   return description ? description : "unknown error code";
 }
-
