@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"time"
 
+	"libunet/interop/gvisorcompat"
 	"libunet/interop/protocol"
 )
 
@@ -212,7 +213,7 @@ func credentialsAndNames(s *session) bool {
 	} else {
 		s.note("peer peercred -> %v", f)
 	}
-	cred, err := s.sock.GetPeerCred()
+	cred, err := gvisorcompat.PeerCred(s.sock)
 	if err != nil {
 		s.note("driver GetPeerCred -> %s", errText(err))
 	} else {

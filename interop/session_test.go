@@ -6,13 +6,13 @@ import (
 	"math/rand"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"gvisor.dev/gvisor/pkg/unet"
+	"libunet/tools/go/runfiles"
 )
 
 // replyLimit is how long a peer may take to answer one command.
@@ -21,12 +21,11 @@ const replyLimit = 30 * time.Second
 // peerBinary returns the path of a peer program in this test's runfiles.
 func peerBinary(t *testing.T, name string) string {
 	t.Helper()
-	dir := os.Getenv("TEST_SRCDIR")
-	workspace := os.Getenv("TEST_WORKSPACE")
-	if dir == "" || workspace == "" {
-		t.Fatal("TEST_SRCDIR/TEST_WORKSPACE unset: run through `tools/bazel test`")
+	path, err := runfiles.Path("interop/" + name)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return filepath.Join(dir, workspace, "interop", name)
+	return path
 }
 
 // session is one peer process driven over its stdin/stdout, the driver's

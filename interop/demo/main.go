@@ -13,26 +13,9 @@ import (
 
 	"golang.org/x/sys/unix"
 	"gvisor.dev/gvisor/pkg/unet"
+	"libunet/interop/gvisorcompat"
+	"libunet/tools/go/runfiles"
 )
-
-// cHalf finds the C program in this binary's runfiles.
-func cHalf() (string, error) {
-	const rel = "libunet/interop/demo/demo_c"
-	var candidates []string
-	if dir := os.Getenv("RUNFILES_DIR"); dir != "" {
-		candidates = append(candidates, filepath.Join(dir, rel))
-	}
-	if exe, err := os.Executable(); err == nil {
-		candidates = append(candidates, exe+".runfiles/"+rel)
-	}
-	candidates = append(candidates, filepath.Join("..", rel))
-	for _, c := range candidates {
-		if _, err := os.Stat(c); err == nil {
-			return c, nil
-		}
-	}
-	return "", fmt.Errorf("the C half (%s) is not in the runfiles; run `tools/bazel run //interop:demo`", rel)
-}
 
 func run() error {
 	dir, err := os.MkdirTemp("", "unet-demo-")
@@ -49,7 +32,7 @@ func run() error {
 	defer server.Close()
 	fmt.Printf("Go: listening on %s (SOCK_SEQPACKET), pid %d\n", path, os.Getpid())
 
-	binary, err := cHalf()
+	binary, err := runfiles.Path("interop/demo/demo_c")
 	if err != nil {
 		return err
 	}
@@ -67,7 +50,7 @@ func run() error {
 		return fmt.Errorf("accepting: %w", err)
 	}
 	defer s.Close()
-	cred, err := s.GetPeerCred()
+	cred, err := gvisorcompat.PeerCred(s)
 	if err != nil {
 		return fmt.Errorf("reading the peer's credentials: %w", err)
 	}

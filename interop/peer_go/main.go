@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 	"gvisor.dev/gvisor/pkg/unet"
+	"libunet/interop/gvisorcompat"
 	"libunet/interop/protocol"
 )
 
@@ -162,7 +163,7 @@ func (p *peer) run(args []string) string {
 		}
 		return "ok"
 	case "peercred":
-		cred, err := p.conn.GetPeerCred()
+		cred, err := gvisorcompat.PeerCred(p.conn)
 		if err != nil {
 			return errReply(err)
 		}

@@ -41,11 +41,15 @@ def _compile(ctx, mode, sources):
     args.add(go.path[:-len("/bin/go")])
     args.add(go.path[:-len("/goroot/bin/go")] + "/gocode")
     args.add(ctx.attr.importpath)
+    # The runfiles directory of this target's repository (tools/go/runfiles):
+    # "" for the main repository, whose directory is the workspace's name.
+    args.add(ctx.label.workspace_name or ctx.workspace_name)
+    args.add(ctx.file._tags.path)
     args.add_all(sources.mappings)
     ctx.actions.run(
         executable = ctx.executable._compile,
         arguments = [args],
-        inputs = depset([go], transitive = [sources.files, sdk, gocode]),
+        inputs = depset([go, ctx.file._tags], transitive = [sources.files, sdk, gocode]),
         outputs = [out],
         mnemonic = "GoCompile",
         progress_message = "Compiling Go %s %s" % (mode, ctx.label),
@@ -91,6 +95,10 @@ _TOOLS = {
     ),
     "_goroot": attr.label(default = "@debian_go//:goroot"),
     "_gocode": attr.label(default = "@debian_go//:gocode"),
+    "_tags": attr.label(
+        default = "@debian_go//:build_tags",
+        allow_single_file = True,
+    ),
 }
 
 go_library = rule(

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Compiles one Go main or test package offline, as a Bazel action.
 #
-#   go_compile.sh build|test OUTPUT GO GOROOT GOCODE IMPORTPATH [IMPORTPATH=FILE...]
+#   go_compile.sh build|test OUTPUT GO GOROOT GOCODE IMPORTPATH REPO TAGS_FILE \
+#                 [IMPORTPATH=FILE...]
+#
+# REPO is the runfiles directory of the target's repository, written into
+# libunet/tools/go/runfiles; TAGS_FILE holds the build tags that say what the
+# installed Go sources offer (see go_sdk.bzl).
 #
 # Lays the given sources out as a private GOPATH (one directory per import
 # path) in front of Debian's /usr/share/gocode, then runs `go build` or
@@ -9,8 +14,9 @@
 # temporary directory and every network route off.
 set -euo pipefail
 
-mode=$1 output=$2 go=$3 goroot=$4 gocode=$5 package=$6
-shift 6
+mode=$1 output=$2 go=$3 goroot=$4 gocode=$5 package=$6 repo=$7 tags_file=$8
+shift 8
+tags=$(<"$tags_file")
 
 execroot=$PWD
 work=$(mktemp -d "${TMPDIR:-/tmp}/go_compile.XXXXXX")
@@ -29,8 +35,11 @@ export GO111MODULE=off GOFLAGS= GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0
 export GOCACHE="$work/cache" HOME="$work"
 
 cd "$work/gopath/src/$package"
+flags=(-trimpath -tags="$tags"
+       -ldflags="-X libunet/tools/go/runfiles.repo=$repo"
+       -o "$execroot/$output")
 case "$mode" in
-  build) "$execroot/$go" build -trimpath -o "$execroot/$output" . ;;
-  test) "$execroot/$go" test -c -trimpath -o "$execroot/$output" . ;;
+  build) "$execroot/$go" build "${flags[@]}" . ;;
+  test) "$execroot/$go" test -c "${flags[@]}" . ;;
   *) echo "go_compile.sh: unknown mode $mode" >&2; exit 2 ;;
 esac

@@ -8,12 +8,18 @@ targets, so Go actions declare them as inputs:
   @debian_go//:go        the go command
   @debian_go//:goroot    the SDK's files
   @debian_go//:gocode    the sources under /usr/share/gocode/src
+  @debian_go//:build_tags  the Go build tags naming what those sources offer:
+                         `gvisor_getpeercred` when gVisor's unet still has
+                         Socket.GetPeerCred (bookworm's; sid's dropped it)
 """
 
 _BUILD = """
 package(default_visibility = ["//visibility:public"])
 
-exports_files(["goroot/bin/go"])
+exports_files([
+    "build_tags",
+    "goroot/bin/go",
+])
 
 filegroup(
     name = "go",
@@ -41,6 +47,14 @@ filegroup(
 )
 """
 
+def _build_tags(ctx, gocode):
+    unet = ctx.path(gocode + "/src/gvisor.dev/gvisor/pkg/unet")
+    for source in unet.readdir():
+        if source.basename.endswith(".go") and \
+           "func (s *Socket) GetPeerCred(" in ctx.read(source):
+            return ["gvisor_getpeercred"]
+    return []
+
 def _debian_go_sdk_impl(ctx):
     go = ctx.which("go")
     if not go:
@@ -54,6 +68,7 @@ def _debian_go_sdk_impl(ctx):
     if not ctx.path(gocode + "/src/" + ctx.attr.required_package).exists:
         fail("debian_go_sdk: %s/src/%s is missing: install Debian's %s" %
              (gocode, ctx.attr.required_package, ctx.attr.required_debian_package))
+    ctx.file("build_tags", " ".join(_build_tags(ctx, gocode)) + "\n")
     ctx.symlink(goroot, "goroot")
     ctx.symlink(gocode, "gocode")
     ctx.file("BUILD.bazel", _BUILD)

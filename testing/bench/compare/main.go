@@ -21,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"libunet/tools/go/runfiles"
 )
 
 type workload struct {
@@ -70,14 +72,11 @@ var (
 )
 
 func runfile(name string) string {
-	for _, dir := range []string{os.Getenv("RUNFILES_DIR"), os.Args[0] + ".runfiles"} {
-		p := filepath.Join(dir, "libunet/testing/bench", name)
-		if _, err := os.Stat(p); dir != "" && err == nil {
-			return p
-		}
+	path, err := runfiles.Path("testing/bench/" + name)
+	if err != nil {
+		fail(err)
 	}
-	fail(fmt.Errorf("%s is not in the runfiles: run `tools/bazel run //testing/bench:compare`", name))
-	return ""
+	return path
 }
 
 func fail(err error) {

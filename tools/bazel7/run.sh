@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# tools/bazel7/run.sh: libunet on Bazel 7.7.1 (Debian sid's bazel-bootstrap),
+# in a Debian sid chroot made and cached here, since sid's Bazel needs a
+# newer libc than this bookworm host has. Runs, each in its own step:
+#   - `bazel test //...` with Bzlmod (MODULE.bazel; the sid pair of Go and
+#     gVisor in the interop tests) and with --noenable_bzlmod (WORKSPACE);
+#   - examples/bzlmod and examples/workspace: test and run, as consumers.
+#
+#   tools/bazel7/run.sh            make the chroot if needed, run everything
+#   tools/bazel7/run.sh --shell    a shell in the chroot (repo at /src/libunet)
+#
+# Environment:
+#   LIBUNET_SID_CHROOT  where the chroot is cached
+#                       (default /var/cache/libunet/bazel7-sid)
+#   LIBUNET_SID_MIRROR  Debian mirror (default http://deb.debian.org/debian)
+#
+# Needs root (debootstrap, chroot, mounts in a private mount namespace). The
+# first run downloads sid's packages (about 1.2 GB unpacked to 3.3 GB) and
+# takes minutes; later runs reuse the chroot and its Bazel output bases. The
+# host is never changed: debootstrap is unpacked into a temporary directory
+# unless the host has it.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+root=${LIBUNET_SID_CHROOT:-/var/cache/libunet/bazel7-sid}
+mirror=${LIBUNET_SID_MIRROR:-http://deb.debian.org/debian}
+inside=/src/libunet
+
+# What the chroot needs; changing the list rebuilds the chroot.
+packages=(
+  bazel-bootstrap
+  bazel-rules-cc
+  ca-certificates
+  clang
+  g++
+  gcc
+  golang-go
+  golang-gvisor-gvisor-dev
+  googletest
+  libbenchmark-dev
+)
+
+die() {
+  echo "tools/bazel7/run.sh: $*" >&2
+  exit 1
+}
+
+((EUID == 0)) || die "needs root (debootstrap, chroot and mounts); run it with sudo"
+
+# The chroot's system bazelrc, read after Debian's /etc/bazel/bazelrc (its
+# --override_module flags cover rules_cc, rules_java, platforms, ...).
+bazelrc() {
+  cat <<RC
+# Written by tools/bazel7/run.sh.
+# @bazel_tools' modules that Debian does not override: empty stand-ins.
+common --registry=file://$inside/tools/bazel7/registry
+# MODULE.bazel.lock is not kept (README: "Bazel 7 and Bzlmod").
+common --lockfile_mode=off
+# The repository is the host's checkout: leave its bazel-* links alone.
+common --symlink_prefix=/
+RC
+}
+
+stamp="bazel7-sid: ${packages[*]}"
+
+make_chroot() {
+  curl -fsS --max-time 30 -o /dev/null "$mirror/dists/sid/InRelease" ||
+    die "cannot reach Debian sid at $mirror (set LIBUNET_SID_MIRROR to a mirror that has it); the Bazel 7 checks need sid's bazel-bootstrap"
+  local debootstrap
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  if command -v debootstrap >/dev/null; then
+    debootstrap=(debootstrap)
+  else
+    (cd "$work" && apt-get download debootstrap >/dev/null 2>&1) ||
+      die "could not download bookworm's debootstrap package (apt-get download debootstrap); run apt-get update or install debootstrap"
+    dpkg-deb -x "$work"/debootstrap_*.deb "$work/debootstrap"
+    debootstrap=(env DEBOOTSTRAP_DIR="$work/debootstrap/usr/share/debootstrap"
+                 "$work/debootstrap/usr/sbin/debootstrap")
+  fi
+  local new="$root.new"
+  rm -rf "$new"
+  mkdir -p "$(dirname "$root")"
+  echo "tools/bazel7/run.sh: making the sid chroot in $root (minutes; cached afterwards)" >&2
+  "${debootstrap[@]}" --variant=minbase sid "$new" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+    { tail -20 "$work/debootstrap.log" >&2; die "debootstrap of sid failed"; }
+  cp /etc/resolv.conf "$new/etc/resolv.conf"
+  in_chroot "$new" sh -c "apt-get -q -o Acquire::Check-Valid-Until=false update &&
+    DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends ${packages[*]}" \
+    >"$work/apt.log" 2>&1 ||
+    { tail -20 "$work/apt.log" >&2; die "installing sid's packages in the chroot failed"; }
+  bazelrc >"$new/etc/bazel.bazelrc"
+  echo "$stamp" >"$new/.libunet-stamp"
+  rm -rf "$root"
+  mv "$new" "$root"
+}
+
+# in_chroot DIR COMMAND...: runs COMMAND in the chroot, with /proc, /dev and
+# the repository mounted in a mount namespace of its own (gone at exit).
+in_chroot() {
+  local dir=$1
+  shift
+  mkdir -p "$dir$inside"
+  unshare --mount --propagation private -- /bin/sh -c '
+    dir=$1 repo=$2 inside=$3
+    shift 3
+    mount -t proc proc "$dir/proc" &&
+    mount --rbind /dev "$dir/dev" &&
+    mount --bind "$repo" "$dir$inside" &&
+    exec chroot "$dir" "$@"' sh "$dir" "$repo" "$inside" env -i HOME=/root \
+      PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM="${TERM:-dumb}" "$@"
+}
+
+if [[ "$(cat "$root/.libunet-stamp" 2>/dev/null)" != "$stamp" ]]; then
+  make_chroot
+fi
+bazelrc >"$root/etc/bazel.bazelrc"
+
+if [[ "${1:-}" == "--shell" ]]; then
+  in_chroot "$root" /bin/bash -c "cd $inside && exec bash -i"
+  exit
+fi
+
+status=0
+step() {
+  local dir=$1
+  shift
+  echo "=== tools/bazel7/run.sh: ($dir) bazel $*"
+  in_chroot "$root" /bin/sh -c 'cd "$1" && shift && bazel "$@"' sh "$inside/$dir" "$@" || status=1
+}
+
+bazel_version=$(in_chroot "$root" bazel --version)
+echo "=== tools/bazel7/run.sh: $bazel_version in $root"
+# WORKSPACE mode gets an output base of its own: the two modes name the
+# main repository differently, so sharing one would rebuild everything at
+# every switch.
+workspace_mode=(--output_base=/root/.cache/bazel-workspace-mode)
+step . test //...
+step . "${workspace_mode[@]}" test --noenable_bzlmod //...
+step examples/bzlmod test //...
+step examples/bzlmod run //:pass_fd
+step examples/workspace test --noenable_bzlmod //...
+step examples/workspace run --noenable_bzlmod //:pass_fd
+for server in . ". ${workspace_mode[*]}" examples/bzlmod examples/workspace; do
+  step $server shutdown >/dev/null
+done
+exit "$status"

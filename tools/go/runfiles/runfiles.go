@@ -1,0 +1,76 @@
+// Package runfiles finds the files a Bazel binary or test declared as data,
+// whatever the repository holding them is called: `libunet` in a WORKSPACE,
+// `_main` when libunet is the Bzlmod root module, `libunet~` or `libunet+`
+// when it is another module's dependency.
+//
+// The name of the binary's own repository is written into the binary at link
+// time (tools/go/go_compile.sh sets `repo`); the file is then looked up the
+// way Bazel lays runfiles out: in the manifest named by
+// RUNFILES_MANIFEST_FILE, else under RUNFILES_DIR or TEST_SRCDIR, else in the
+// tree or manifest next to the executable.
+package runfiles
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// repo is the runfiles directory of the repository the binary was built in;
+// set with `-ldflags -X`.
+var repo string
+
+// Path returns the path of rel, a file of the binary's own repository named
+// from that repository's root (e.g. "interop/demo/demo_c").
+func Path(rel string) (string, error) {
+	if repo == "" {
+		return "", fmt.Errorf("runfiles: %s: the binary was not built by //tools/go (no repository name)", rel)
+	}
+	key := repo + "/" + rel
+	if manifest := os.Getenv("RUNFILES_MANIFEST_FILE"); manifest != "" {
+		return fromManifest(manifest, key)
+	}
+	var dirs []string
+	for _, env := range []string{"RUNFILES_DIR", "TEST_SRCDIR"} {
+		if dir := os.Getenv(env); dir != "" {
+			dirs = append(dirs, dir)
+		}
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		dirs = append(dirs, exe+".runfiles")
+	}
+	for _, dir := range dirs {
+		path := filepath.Join(dir, key)
+		if _, err := os.Stat(path); err == nil {
+			return path, nil
+		}
+	}
+	if err == nil {
+		if path, err := fromManifest(exe+".runfiles_manifest", key); err == nil {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("runfiles: %s is in neither RUNFILES_MANIFEST_FILE, RUNFILES_DIR, TEST_SRCDIR nor next to the executable: run it with `bazel run` or `bazel test`", key)
+}
+
+// fromManifest looks key up in a runfiles manifest ("key path" per line).
+func fromManifest(manifest, key string) (string, error) {
+	f, err := os.Open(manifest)
+	if err != nil {
+		return "", fmt.Errorf("runfiles: %w", err)
+	}
+	defer f.Close()
+	lines := bufio.NewScanner(f)
+	for lines.Scan() {
+		if line := lines.Text(); strings.HasPrefix(line, key+" ") {
+			return line[len(key)+1:], nil
+		}
+	}
+	if err := lines.Err(); err != nil {
+		return "", fmt.Errorf("runfiles: %s: %w", manifest, err)
+	}
+	return "", fmt.Errorf("runfiles: %s is not in %s", key, manifest)
+}
