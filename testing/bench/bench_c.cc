@@ -3,7 +3,18 @@
 // libunet ("c"; ping-pong also with spin-then-wait: "c_spin", "c_adaptive").
 // Benchmarks are named "<workload>/<mode>"; run them through compare, which
 // alternates them with gVisor's Go unet and counts syscalls separately.
-// UNET_BENCH_ITERATIONS=N fixes the iteration count (for syscall counting).
+// UNET_BENCH_ITERATIONS=N fixes the iteration count (for syscall and
+// instruction counting). Ping-pong workloads also report the 50th and 99th
+// percentile of single round trips (p50_ns, p99_ns), timed with the vDSO's
+// CLOCK_MONOTONIC (no syscall) around each one.
+//
+// The default-spin workloads (compare's "spin default" section) run only in
+// the two libunet modes that decision is between, c and c_adaptive:
+//   sparse_1ms, sparse_10ms, sparse_1s   a blocked reader receives one
+//       8-byte message every period; ns/op is the delivery latency (send to
+//       return of read), cpu_ns_per_op the CPU of both threads per message;
+//   idle_64conns   64 connections, each with an echo thread blocked in read,
+//       one round trip at a time on each in turn.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -14,7 +25,9 @@
 #include <unistd.h>
 
 #include <string.h>
+#include <time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -38,6 +51,12 @@ int64_t CpuNs() {
              (u.ru_utime.tv_usec + u.ru_stime.tv_usec) * INT64_C(1000);
   }
   return total;
+}
+
+int64_t NowNs() {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * INT64_C(1000000000) + t.tv_nsec;
 }
 
 // One side of a connection, as raw blocking fds or a libunet socket.
@@ -142,6 +161,21 @@ void RoundTrip(benchmark::State &state, Endpoint *e) {
     state.SkipWithError("round trip failed");
 }
 
+// Percentile p (0-100) of sorted samples, nearest rank.
+double Percentile(const std::vector<int64_t> &sorted, double p) {
+  if (sorted.empty())
+    return 0;
+  size_t rank = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size() - 1) + 0.5);
+  return static_cast<double>(sorted[rank]);
+}
+
+// Reports the p50 and p99 of per-operation latencies.
+void ReportPercentiles(benchmark::State &state, std::vector<int64_t> &ns) {
+  std::sort(ns.begin(), ns.end());
+  state.counters["p50_ns"] = Percentile(ns, 50);
+  state.counters["p99_ns"] = Percentile(ns, 99);
+}
+
 // Runs the measured loop, then `finish` (which stops helper threads and
 // reaps helper processes), and reports the CPU time of the whole process
 // tree per operation.
@@ -154,6 +188,25 @@ void Measure(
   finish();
   state.counters["cpu_ns_per_op"] =
       static_cast<double>(CpuNs() - cpu) / static_cast<double>(state.iterations());
+}
+
+// Measure for round trips on each of ends in turn, each one timed for the
+// percentiles.
+void MeasureRoundTrips(benchmark::State &state, const std::vector<Endpoint *> &ends,
+                       const std::function<void()> &finish) {
+  std::vector<int64_t> ns;
+  ns.reserve(static_cast<size_t>(state.max_iterations));
+  size_t next = 0;
+  Measure(
+      state,
+      [&] {
+        int64_t start = NowNs();
+        RoundTrip(state, ends[next]);
+        ns.push_back(NowNs() - start);
+        next = (next + 1) % ends.size();
+      },
+      finish);
+  ReportPercentiles(state, ns);
 }
 
 void PingPongThreads(benchmark::State &state, Mode mode, bool packet, int extra_pairs) {
@@ -172,16 +225,14 @@ void PingPongThreads(benchmark::State &state, Mode mode, bool packet, int extra_
       }
     });
   }
-  Measure(
-      state, [&] { RoundTrip(state, main.a.get()); },
-      [&] {
-        stop = true;
-        main.a->Shutdown();
-        for (auto &p : load)
-          p.a->Shutdown();
-        for (auto &t : threads)
-          t.join();
-      });
+  MeasureRoundTrips(state, {main.a.get()}, [&] {
+    stop = true;
+    main.a->Shutdown();
+    for (auto &p : load)
+      p.a->Shutdown();
+    for (auto &t : threads)
+      t.join();
+  });
 }
 
 void PingPongProcesses(benchmark::State &state, Mode mode, bool packet) {
@@ -196,12 +247,69 @@ void PingPongProcesses(benchmark::State &state, Mode mode, bool packet) {
   }
   close(fds[1]);
   auto e = Wrap(mode, fds[0]);
+  MeasureRoundTrips(state, {e.get()}, [&] {
+    e->Shutdown();
+    waitpid(child, nullptr, 0);
+  });
+}
+
+// A blocked reader woken by one message every period_ns: ns/op is the
+// delivery latency (set as manual time), CPU per message as everywhere.
+void Sparse(benchmark::State &state, Mode mode, int64_t period_ns) {
+  Pair p = MakePair(mode, /*packet=*/true);
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    int64_t next = NowNs();
+    while (!stop.load(std::memory_order_relaxed)) {
+      next += period_ns;
+      struct timespec at = {static_cast<time_t>(next / 1000000000),
+                            static_cast<long>(next % 1000000000)};
+      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, nullptr);
+      int64_t sent = NowNs();
+      if (!p.a->Write(&sent, sizeof sent))
+        return;
+    }
+  });
+  std::vector<int64_t> ns;
+  ns.reserve(static_cast<size_t>(state.max_iterations));
   Measure(
-      state, [&] { RoundTrip(state, e.get()); },
+      state,
       [&] {
-        e->Shutdown();
-        waitpid(child, nullptr, 0);
+        int64_t sent;
+        if (p.b->Read(&sent, sizeof sent) != sizeof sent) {
+          state.SkipWithError("read failed");
+          return;
+        }
+        int64_t latency = NowNs() - sent;
+        ns.push_back(latency);
+        state.SetIterationTime(static_cast<double>(latency) / 1e9);
+      },
+      [&] {
+        stop = true;
+        p.b->Shutdown();
+        writer.join();
       });
+  ReportPercentiles(state, ns);
+}
+
+// 64 connections, each with an echo thread blocked in read; round trips on
+// one connection at a time, in turn.
+void Idle64(benchmark::State &state, Mode mode) {
+  constexpr int kConnections = 64;
+  std::vector<Pair> pairs;
+  std::vector<Endpoint *> ends;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kConnections; i++) {
+    pairs.push_back(MakePair(mode, false));
+    ends.push_back(pairs.back().a.get());
+    threads.emplace_back(Echo, pairs.back().b.get());
+  }
+  MeasureRoundTrips(state, ends, [&] {
+    for (Endpoint *e : ends)
+      e->Shutdown();
+    for (auto &t : threads)
+      t.join();
+  });
 }
 
 void Bulk(benchmark::State &state, Mode mode) {
@@ -321,12 +429,31 @@ void WrapperOverhead(benchmark::State &state, Mode mode) {
   });
 }
 
-void Register(const std::string &workload, Mode mode, std::function<void(benchmark::State &)> fn) {
+// Registers workload/mode, timed by the wall clock unless manual_time (the
+// benchmark then sets each iteration's time itself).
+benchmark::internal::Benchmark *Register(const std::string &workload, Mode mode,
+                                         std::function<void(benchmark::State &)> fn,
+                                         bool manual_time = false) {
   auto *b = benchmark::RegisterBenchmark((workload + "/" + ModeName(mode)).c_str(),
                                          [fn](benchmark::State &s) { fn(s); });
-  b->UseRealTime();
+  if (manual_time)
+    b->UseManualTime();
+  else
+    b->UseRealTime();
   if (const char *n = getenv("UNET_BENCH_ITERATIONS"))
     b->Iterations(atoll(n));
+  return b;
+}
+
+// The sparse workloads' message counts: about 0.3 s at 1 ms and 10 ms, 3
+// messages at 1 s (UNET_BENCH_ITERATIONS still overrides).
+void RegisterSparse(const std::string &workload, int64_t period_ns, int64_t messages) {
+  for (Mode m : {Mode::kC, Mode::kCAdaptive}) {
+    auto *b = Register(
+        workload, m, [=](benchmark::State &s) { Sparse(s, m, period_ns); }, true);
+    if (!getenv("UNET_BENCH_ITERATIONS"))
+      b->Iterations(messages);
+  }
 }
 
 void RegisterAll() {
@@ -341,7 +468,14 @@ void RegisterAll() {
     }
     Register("pingpong_threads_stream_4pairs", m,
              [=](benchmark::State &s) { PingPongThreads(s, m, false, 3); });
+    Register("pingpong_threads_stream_8pairs", m,
+             [=](benchmark::State &s) { PingPongThreads(s, m, false, 7); });
   }
+  RegisterSparse("sparse_1ms", 1000000, 300);
+  RegisterSparse("sparse_10ms", 10000000, 30);
+  RegisterSparse("sparse_1s", 1000000000, 3);
+  for (Mode m : {Mode::kC, Mode::kCAdaptive})
+    Register("idle_64conns", m, [=](benchmark::State &s) { Idle64(s, m); });
   for (Mode m : all)
     Register("bulk_64k_stream", m, [=](benchmark::State &s) { Bulk(s, m); });
   for (Mode m : {Mode::kRaw, Mode::kC}) {

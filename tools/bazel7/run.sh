@@ -15,7 +15,7 @@
 #   LIBUNET_SID_MIRROR  Debian mirror (default http://deb.debian.org/debian)
 #
 # Needs root (debootstrap, chroot, mounts in a private mount namespace). The
-# first run downloads sid's packages (about 1.2 GB unpacked to 3.3 GB) and
+# first run downloads about 0.8 GB of sid's packages (2.7 GB on disk) and
 # takes minutes; later runs reuse the chroot and its Bazel output bases. The
 # host is never changed: debootstrap is unpacked into a temporary directory
 # unless the host has it.
@@ -86,7 +86,8 @@ make_chroot() {
     { tail -20 "$work/debootstrap.log" >&2; die "debootstrap of sid failed"; }
   cp /etc/resolv.conf "$new/etc/resolv.conf"
   in_chroot "$new" sh -c "apt-get -q -o Acquire::Check-Valid-Until=false update &&
-    DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends ${packages[*]}" \
+    DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends ${packages[*]} &&
+    apt-get clean" \
     >"$work/apt.log" 2>&1 ||
     { tail -20 "$work/apt.log" >&2; die "installing sid's packages in the chroot failed"; }
   bazelrc >"$new/etc/bazel.bazelrc"

@@ -1,10 +1,19 @@
 // Command compare runs the libunet benchmarks side by side: plain syscalls
 // (raw), libunet (c, and its opt-in spin modes) and gVisor's Go unet (go),
-// alternating them in one run. It prints one table (median ns/op with min and
-// max over the repetitions, CPU ns/op, syscalls/op, and the ratios c/raw and
-// c/go) and writes the same as JSON.
+// alternating them in one run. It prints one table (median ns/op with its
+// interquartile range over the repetitions, p50/p99 of single round trips,
+// CPU ns/op, syscalls/op, instructions/op, and the ratios c/raw and c/go),
+// the decision on libunet's default spin mode, and writes the same as JSON.
 //
-//	tools/bazel run //testing/bench:compare -- [-reps 5] [-time 0.25] [-json FILE]
+//	tools/bazel run //testing/bench:compare -- [-reps 11] [-time 0.5] [-json FILE]
+//	tools/bazel run //testing/bench:compare -- -quick   # seconds: every workload works
+//
+// A cell whose interquartile range is wider than 20% of its median is noisy
+// (marked ~), and so is every ratio built on it. A ratio claims a side of 1.0
+// only when the two cells' interquartile ranges are apart (marked *); with
+// overlapping ranges it is a tie within this run's spread. Syscalls and instructions
+// per op are counted in separate passes at N and 3N iterations, so start-up
+// cancels out; they do not depend on timing.
 package main
 
 import (
@@ -16,7 +25,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,49 +34,79 @@ import (
 )
 
 type workload struct {
-	ID      string   `json:"workload"`
-	GoName  string   `json:"-"`
-	Modes   []string `json:"-"`
-	Strace  int      `json:"-"` // iterations for the syscall count
-	Explain string   `json:"-"`
+	ID     string
+	GoName string // "" when Go has no such benchmark
+	Modes  []string
+	Count  int  // iterations for syscall and instruction counts (0: none)
+	Single bool // one thread: instructions counted under callgrind too
+	Quick  int  // iterations in -quick
 }
 
 var spinModes = []string{"raw", "c", "c_spin", "c_adaptive", "go"}
 var plainModes = []string{"raw", "c", "go"}
 
+// decisionModes are the two defaults the spin decision is between.
+var decisionModes = []string{"c", "c_adaptive"}
+
 var workloads = []workload{
-	{"pingpong_threads_stream", "PingpongThreadsStream", spinModes, 500, "1-byte ping-pong, two threads"},
-	{"pingpong_threads_seqpacket", "PingpongThreadsSeqpacket", spinModes, 500, "1-byte ping-pong, two threads"},
-	{"pingpong_processes_stream", "PingpongProcessesStream", spinModes, 500, "1-byte ping-pong, two processes"},
-	{"pingpong_processes_seqpacket", "PingpongProcessesSeqpacket", spinModes, 500, "1-byte ping-pong, two processes"},
-	{"pingpong_threads_stream_4pairs", "PingpongThreadsStream4pairs", spinModes, 300, "one of 4 ping-pong pairs on 2 cores"},
-	{"bulk_64k_stream", "Bulk64kStream", spinModes, 100, "64 KiB writes"},
-	{"fds_1", "Fds1", plainModes, 500, "1 byte + 1 fd, sent and received"},
-	{"fds_16", "Fds16", plainModes, 300, "1 byte + 16 fds, sent and received"},
-	{"wrapper_nonblocking", "WrapperNonblocking", plainModes, 1000, "non-blocking 1-byte write then read, one thread"},
+	{"pingpong_threads_stream", "PingpongThreadsStream", spinModes, 500, false, 50},
+	{"pingpong_threads_seqpacket", "PingpongThreadsSeqpacket", spinModes, 500, false, 50},
+	{"pingpong_processes_stream", "PingpongProcessesStream", spinModes, 500, false, 50},
+	{"pingpong_processes_seqpacket", "PingpongProcessesSeqpacket", spinModes, 500, false, 50},
+	{"pingpong_threads_stream_4pairs", "PingpongThreadsStream4pairs", spinModes, 300, false, 50},
+	{"pingpong_threads_stream_8pairs", "PingpongThreadsStream8pairs", spinModes, 300, false, 50},
+	{"sparse_1ms", "", decisionModes, 100, false, 10},
+	{"sparse_10ms", "", decisionModes, 10, false, 3},
+	{"sparse_1s", "", decisionModes, 0, false, 1},
+	{"idle_64conns", "", decisionModes, 300, false, 50},
+	{"bulk_64k_stream", "Bulk64kStream", spinModes, 100, false, 20},
+	{"fds_1", "Fds1", plainModes, 500, true, 50},
+	{"fds_16", "Fds16", plainModes, 300, true, 50},
+	{"wrapper_nonblocking", "WrapperNonblocking", plainModes, 1000, true, 50},
 }
 
-type sample struct{ ns, cpu, mbps float64 }
+type sample struct{ ns, cpu, mbps, p50, p99 float64 }
+
+// spread is a median with its interquartile range.
+type spread struct {
+	Median float64 `json:"median"`
+	Q1     float64 `json:"q1"`
+	Q3     float64 `json:"q3"`
+	Noisy  bool    `json:"noisy"` // IQR wider than 20% of the median
+}
+
+type ratio struct {
+	Value float64 `json:"value"`
+	Noisy bool    `json:"noisy"` // built on a noisy cell
+	// Clear: the two cells' interquartile ranges do not overlap, so the side
+	// of 1.0 is not an accident of this run.
+	Clear bool `json:"iqrs_apart"`
+}
 
 type result struct {
-	Workload   string  `json:"workload"`
-	Mode       string  `json:"mode"`
-	NsMedian   float64 `json:"ns_per_op_median"`
-	NsMin      float64 `json:"ns_per_op_min"`
-	NsMax      float64 `json:"ns_per_op_max"`
-	CPUMedian  float64 `json:"cpu_ns_per_op_median"`
-	MBPerS     float64 `json:"mb_per_s_median,omitempty"`
-	Syscalls   float64 `json:"syscalls_per_op"`
-	RatioRaw   float64 `json:"c_over_raw,omitempty"`
-	RatioGo    float64 `json:"c_over_go,omitempty"`
-	Repetition int     `json:"repetitions"`
+	Workload     string  `json:"workload"`
+	Mode         string  `json:"mode"`
+	Ns           spread  `json:"ns_per_op"`
+	CPU          spread  `json:"cpu_ns_per_op"`
+	P50          float64 `json:"p50_ns,omitempty"`
+	P99          float64 `json:"p99_ns,omitempty"`
+	MBPerS       float64 `json:"mb_per_s_median,omitempty"`
+	Syscalls     float64 `json:"syscalls_per_op,omitempty"`
+	Instructions float64 `json:"instructions_per_op,omitempty"`
+	RatioRaw     *ratio  `json:"c_over_raw,omitempty"`
+	RatioGo      *ratio  `json:"c_over_go,omitempty"`
+	Repetitions  int     `json:"repetitions"`
 }
 
 var (
-	reps     = flag.Int("reps", 5, "repetitions of every workload and mode, alternated")
-	minTime  = flag.Float64("time", 0.2, "seconds per measurement")
+	reps     = flag.Int("reps", 11, "repetitions of every workload and mode, alternated")
+	minTime  = flag.Float64("time", 0.5, "seconds per measurement")
 	jsonPath = flag.String("json", "", "where to write the JSON (default: testing/bench/results.json in the workspace)")
 	strace   = flag.Bool("syscalls", true, "count syscalls per operation with strace (a separate pass)")
+	instr    = flag.Bool("instructions", true, "count instructions per operation: perf where the machine has the counter, else callgrind on the one-thread workloads")
+	quick    = flag.Bool("quick", false, "smoke test: one short pass of every workload and mode, small counts; figures mean nothing")
+	against  = flag.String("against", "", "an earlier run's JSON: list every ratio whose side of 1.0 differs though both runs claim a side")
+	from     = flag.String("from", "", "print the table, decision and -against check of a run's JSON instead of measuring")
 )
 
 func runfile(name string) string {
@@ -85,7 +123,7 @@ func fail(err error) {
 }
 
 // command builds the command line of one measurement; iterations > 0 fixes
-// the count (for syscall counting).
+// the count (for counting passes and -quick).
 func command(w workload, mode string, iterations int) *exec.Cmd {
 	if mode == "go" {
 		benchtime := fmt.Sprintf("%gs", *minTime)
@@ -105,21 +143,37 @@ func command(w workload, mode string, iterations int) *exec.Cmd {
 	return cmd
 }
 
-var goLine = regexp.MustCompile(`^Benchmark\S+\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) MB/s)?\s+([\d.]+) cpu-ns/op`)
+// goMetrics reads "VALUE UNIT" pairs off a Go benchmark line.
+func goMetrics(line string) map[string]float64 {
+	fields := strings.Fields(line)
+	if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
+		return nil
+	}
+	metrics := map[string]float64{}
+	for i := 2; i+1 < len(fields); i += 2 {
+		v, err := strconv.ParseFloat(fields[i], 64)
+		if err != nil {
+			return nil
+		}
+		metrics[fields[i+1]] = v
+	}
+	return metrics
+}
 
 func measure(w workload, mode string) sample {
-	cmd := command(w, mode, 0)
+	iterations := 0
+	if *quick {
+		iterations = w.Quick
+	}
+	cmd := command(w, mode, iterations)
 	out, err := cmd.Output()
 	if err != nil {
 		fail(fmt.Errorf("%s %s: %v\n%s", w.ID, mode, err, out))
 	}
 	if mode == "go" {
 		for _, line := range strings.Split(string(out), "\n") {
-			if m := goLine.FindStringSubmatch(line); m != nil {
-				ns, _ := strconv.ParseFloat(m[1], 64)
-				mbps, _ := strconv.ParseFloat(m[2], 64)
-				cpu, _ := strconv.ParseFloat(m[3], 64)
-				return sample{ns, cpu, mbps}
+			if m := goMetrics(line); m != nil && m["ns/op"] > 0 {
+				return sample{m["ns/op"], m["cpu-ns/op"], m["MB/s"], m["p50-ns"], m["p99-ns"]}
 			}
 		}
 		fail(fmt.Errorf("%s go: no result in\n%s", w.ID, out))
@@ -129,6 +183,8 @@ func measure(w workload, mode string) sample {
 			RealTime    float64 `json:"real_time"`
 			TimeUnit    string  `json:"time_unit"`
 			CPU         float64 `json:"cpu_ns_per_op"`
+			P50         float64 `json:"p50_ns"`
+			P99         float64 `json:"p99_ns"`
 			BytesPerSec float64 `json:"bytes_per_second"`
 			Error       string  `json:"error_message"`
 		} `json:"benchmarks"`
@@ -140,56 +196,170 @@ func measure(w workload, mode string) sample {
 	if b.Error != "" || b.TimeUnit != "ns" {
 		fail(fmt.Errorf("%s %s: %s (unit %s)", w.ID, mode, b.Error, b.TimeUnit))
 	}
-	return sample{b.RealTime, b.CPU, b.BytesPerSec / 1e6}
+	return sample{b.RealTime, b.CPU, b.BytesPerSec / 1e6, b.P50, b.P99}
 }
 
-// syscallsPerOp counts with strace -f -c at two iteration counts, so the
-// fixed cost of starting up cancels out.
-func syscallsPerOp(w workload, mode string) float64 {
-	count := func(iterations int) float64 {
-		f, err := os.CreateTemp("", "strace-")
-		if err != nil {
-			fail(err)
-		}
-		f.Close()
-		defer os.Remove(f.Name())
-		cmd := command(w, mode, iterations)
-		args := append([]string{"-f", "-c", "-q", "-o", f.Name(), cmd.Path}, cmd.Args[1:]...)
-		st := exec.Command("strace", args...)
-		st.Env = cmd.Env
-		if out, err := st.CombinedOutput(); err != nil {
-			fail(fmt.Errorf("strace %s %s: %v\n%s", w.ID, mode, err, out))
-		}
-		data, err := os.ReadFile(f.Name())
-		if err != nil {
-			fail(err)
-		}
-		scanner := bufio.NewScanner(bytes.NewReader(data))
-		for scanner.Scan() {
-			fields := strings.Fields(scanner.Text())
-			if len(fields) >= 4 && fields[len(fields)-1] == "total" {
-				calls, _ := strconv.ParseFloat(fields[3], 64)
-				return calls
-			}
-		}
-		fail(fmt.Errorf("strace %s %s: no total in\n%s", w.ID, mode, data))
-		return 0
+// perOp runs a counting pass at n and 3n iterations (n = w.Count, a tenth
+// of it in -quick) and returns the count per operation: start-up and
+// shut-down cancel out. count runs the command and returns its total.
+func perOp(w workload, mode string, count func(*exec.Cmd) (float64, error)) float64 {
+	n := w.Count
+	if *quick {
+		n = (n + 9) / 10
 	}
-	n := w.Strace
-	return (count(3*n) - count(n)) / float64(2*n)
+	at := func(iterations int) float64 {
+		total, err := count(command(w, mode, iterations))
+		if err != nil {
+			fail(fmt.Errorf("counting %s %s: %v", w.ID, mode, err))
+		}
+		return total
+	}
+	return (at(3*n) - at(n)) / float64(2*n)
 }
 
-func median(xs []float64) float64 {
+// wrapped runs cmd under a counting tool that writes its report to a file,
+// and returns the report.
+func wrapped(cmd *exec.Cmd, tool func(report string) []string) ([]byte, error) {
+	f, err := os.CreateTemp("", "compare-")
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	defer os.Remove(f.Name())
+	args := append(tool(f.Name()), cmd.Path)
+	run := exec.Command(args[0], append(args[1:], cmd.Args[1:]...)...)
+	run.Env = cmd.Env
+	if out, err := run.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("%v\n%s", err, out)
+	}
+	return os.ReadFile(f.Name())
+}
+
+// straceTotal counts the syscalls of the whole process tree.
+func straceTotal(cmd *exec.Cmd) (float64, error) {
+	report, err := wrapped(cmd, func(out string) []string {
+		return []string{"strace", "-f", "-c", "-q", "-o", out}
+	})
+	if err != nil {
+		return 0, err
+	}
+	scanner := bufio.NewScanner(bytes.NewReader(report))
+	for scanner.Scan() {
+		fields := strings.Fields(scanner.Text())
+		if len(fields) >= 4 && fields[len(fields)-1] == "total" {
+			return strconv.ParseFloat(fields[3], 64)
+		}
+	}
+	return 0, fmt.Errorf("no total in\n%s", report)
+}
+
+// perfTotal counts instructions (user and kernel) with the CPU's counter.
+func perfTotal(cmd *exec.Cmd) (float64, error) {
+	report, err := wrapped(cmd, func(out string) []string {
+		return []string{"perf", "stat", "-x", ",", "-e", "instructions", "-o", out, "--"}
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(report), "\n") {
+		fields := strings.Split(line, ",")
+		if len(fields) >= 3 && strings.HasPrefix(fields[2], "instructions") {
+			return strconv.ParseFloat(fields[0], 64)
+		}
+	}
+	return 0, fmt.Errorf("no instructions in\n%s", report)
+}
+
+// callgrindTotal counts user-space instructions under valgrind (the same
+// count for the same binary and inputs, whatever else the machine does).
+func callgrindTotal(cmd *exec.Cmd) (float64, error) {
+	report, err := wrapped(cmd, func(out string) []string {
+		return []string{"valgrind", "--tool=callgrind", "-q", "--callgrind-out-file=" + out}
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(report), "\n") {
+		if strings.HasPrefix(line, "totals: ") {
+			return strconv.ParseFloat(strings.Fields(line)[1], 64)
+		}
+	}
+	return 0, fmt.Errorf("no totals in the callgrind report")
+}
+
+// perfCounts says whether perf can read the instruction counter here
+// (many VMs do not expose it).
+func perfCounts() bool {
+	out, err := exec.Command("perf", "stat", "-x", ",", "-e", "instructions", "true").CombinedOutput()
+	return err == nil && !strings.Contains(string(out), "not supported") &&
+		!strings.Contains(string(out), "not counted")
+}
+
+// quartiles returns the median and the interquartile range of xs (linear
+// interpolation between order statistics).
+func quartiles(xs []float64) spread {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
+	at := func(q float64) float64 {
+		pos := q * float64(len(s)-1)
+		lo := int(pos)
+		if lo+1 >= len(s) {
+			return s[lo]
+		}
+		return s[lo] + (pos-float64(lo))*(s[lo+1]-s[lo])
 	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	r := spread{Median: at(0.5), Q1: at(0.25), Q3: at(0.75)}
+	r.Noisy = r.Median > 0 && (r.Q3-r.Q1)/r.Median > 0.20
+	return r
+}
+
+func median(xs []float64) float64 { return quartiles(xs).Median }
+
+func ratioOf(a, b spread) *ratio {
+	return &ratio{
+		Value: a.Median / b.Median,
+		Noisy: a.Noisy || b.Noisy,
+		Clear: a.Q3 < b.Q1 || b.Q3 < a.Q1,
+	}
+}
+
+// stored is the JSON a run writes.
+type stored struct {
+	Results []result `json:"results"`
+}
+
+func load(path string) []result {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fail(err)
+	}
+	var run stored
+	if err := json.Unmarshal(data, &run); err != nil {
+		fail(fmt.Errorf("%s: %v", path, err))
+	}
+	return run.Results
+}
+
+// report prints the table, the spin decision and the -against check.
+func report(results []result) verdictT {
+	print(results)
+	verdict := decide(results)
+	printDecision(verdict)
+	if *against != "" {
+		compareSides(*against, results)
+	}
+	return verdict
 }
 
 func main() {
 	flag.Parse()
+	if *from != "" {
+		report(load(*from))
+		return
+	}
+	if *quick {
+		*reps = 1
+	}
 	start := time.Now()
 	samples := map[string][]sample{}
 	key := func(w workload, mode string) string { return w.ID + "/" + mode }
@@ -203,39 +373,59 @@ func main() {
 			}
 		}
 	}
+	measured := time.Since(start)
 
+	usePerf := *instr && perfCounts()
 	var results []result
 	for _, w := range workloads {
 		byMode := map[string]*result{}
 		for _, mode := range w.Modes {
 			ss := samples[key(w, mode)]
-			var ns, cpu, mbps []float64
+			var ns, cpu, mbps, p50, p99 []float64
 			for _, s := range ss {
 				ns, cpu, mbps = append(ns, s.ns), append(cpu, s.cpu), append(mbps, s.mbps)
+				p50, p99 = append(p50, s.p50), append(p99, s.p99)
 			}
-			sort.Float64s(ns)
-			r := result{Workload: w.ID, Mode: mode, NsMedian: median(ns), NsMin: ns[0],
-				NsMax: ns[len(ns)-1], CPUMedian: median(cpu), Repetition: len(ss)}
-			if m := median(mbps); m > 0 {
-				r.MBPerS = m
-			}
-			if *strace {
+			r := result{Workload: w.ID, Mode: mode, Ns: quartiles(ns), CPU: quartiles(cpu),
+				P50: median(p50), P99: median(p99), MBPerS: median(mbps), Repetitions: len(ss)}
+			if *strace && w.Count > 0 {
 				fmt.Fprintf(os.Stderr, "compare: counting syscalls of %s %s\n", w.ID, mode)
-				r.Syscalls = syscallsPerOp(w, mode)
+				r.Syscalls = perOp(w, mode, straceTotal)
+			}
+			switch {
+			case usePerf && w.Count > 0:
+				r.Instructions = perOp(w, mode, perfTotal)
+			case *instr && w.Single && mode != "go":
+				// Go's runtime does not run its threads under valgrind
+				// reliably; the C and raw sides are what a regression
+				// check compares.
+				fmt.Fprintf(os.Stderr, "compare: counting instructions of %s %s (callgrind)\n", w.ID, mode)
+				r.Instructions = perOp(w, mode, callgrindTotal)
 			}
 			byMode[mode] = &r
 		}
 		for _, mode := range w.Modes {
 			r := byMode[mode]
 			if strings.HasPrefix(mode, "c") {
-				r.RatioRaw = r.NsMedian / byMode["raw"].NsMedian
-				r.RatioGo = r.NsMedian / byMode["go"].NsMedian
+				if raw, ok := byMode["raw"]; ok {
+					r.RatioRaw = ratioOf(r.Ns, raw.Ns)
+				}
+				if g, ok := byMode["go"]; ok {
+					r.RatioGo = ratioOf(r.Ns, g.Ns)
+				}
 			}
 			results = append(results, *r)
 		}
 	}
 
-	print(results)
+	verdict := report(results)
+	counter := "none"
+	switch {
+	case usePerf:
+		counter = "perf"
+	case *instr:
+		counter = "callgrind (one-thread workloads, C and raw)"
+	}
 	path := *jsonPath
 	if path == "" {
 		path = "results.json"
@@ -245,36 +435,164 @@ func main() {
 	}
 	data, _ := json.MarshalIndent(map[string]interface{}{
 		"date": time.Now().UTC().Format(time.RFC3339), "repetitions": *reps,
-		"seconds_per_measurement": *minTime, "results": results,
+		"seconds_per_measurement": *minTime, "quick": *quick,
+		"instruction_counter": counter, "results": results, "spin_default": verdict,
+		"seconds_measuring": measured.Seconds(), "seconds_in_all": time.Since(start).Seconds(),
 	}, "", "  ")
 	if err := os.WriteFile(path, append(data, '\n'), 0644); err != nil {
 		fail(err)
 	}
-	fmt.Printf("\nJSON: %s (%d measurements in %s)\n", path, len(results)*(*reps),
-		time.Since(start).Round(time.Second))
+	fmt.Printf("\nJSON: %s (%d cells x %d repetitions; measuring %s, in all %s; instructions: %s)\n",
+		path, len(results), *reps, measured.Round(time.Second),
+		time.Since(start).Round(time.Second), counter)
+}
+
+// compareSides checks that an earlier run put every ratio on the same side
+// of 1.0 as this one, where both runs claim a side (the two cells' IQRs
+// apart); the others are noisy or ties in at least one run.
+func compareSides(path string, results []result) {
+	before := map[string]result{}
+	for _, r := range load(path) {
+		before[r.Workload+"/"+r.Mode] = r
+	}
+	checked, agree, differ := 0, 0, 0
+	fmt.Printf("\nratios against %s:\n", path)
+	for _, r := range results {
+		old, ok := before[r.Workload+"/"+r.Mode]
+		if !ok {
+			continue
+		}
+		for _, pair := range []struct {
+			name     string
+			now, was *ratio
+		}{{"c/raw", r.RatioRaw, old.RatioRaw}, {"c/go", r.RatioGo, old.RatioGo}} {
+			if pair.now == nil || pair.was == nil {
+				continue
+			}
+			checked++
+			if !claims(pair.now) || !claims(pair.was) {
+				continue
+			}
+			if (pair.now.Value < 1) == (pair.was.Value < 1) {
+				agree++
+				continue
+			}
+			differ++
+			fmt.Printf("  %s %s %s: %.2f now, %.2f then\n", r.Workload, r.Mode, pair.name,
+				pair.now.Value, pair.was.Value)
+		}
+	}
+	fmt.Printf("  %d ratios: %d claim the same side of 1.0 in both runs, %d claim different sides, %d are noisy or ties in one run at least\n",
+		checked, agree, differ, checked-agree-differ)
+}
+
+// claims says whether a ratio claims a side of 1.0: not noisy, IQRs apart.
+func claims(r *ratio) bool { return !r.Noisy && r.Clear }
+
+// decision is the spin-default verdict on one workload: c_adaptive (default
+// on) against c (default off).
+type decision struct {
+	Workload string  `json:"workload"`
+	Wall     float64 `json:"wall_adaptive_over_off"`
+	CPU      float64 `json:"cpu_adaptive_over_off"`
+	// WallOK: adaptive's median wall time is at most the off mode's third
+	// quartile (no worse, within this run's spread).
+	WallOK bool `json:"wall_no_worse"`
+	CPUOK  bool `json:"cpu_within_5_percent"`
+}
+
+type verdictT struct {
+	DefaultOn bool       `json:"adaptive_spin_by_default"`
+	Deciders  []string   `json:"decided_by,omitempty"`
+	Workloads []decision `json:"workloads"`
+}
+
+// decide applies issue 14's rule: adaptive spinning becomes the default if,
+// on every workload where both were measured, wall time is no worse and CPU
+// per message is within 5% (or better).
+func decide(results []result) verdictT {
+	cells := map[string]result{}
+	for _, r := range results {
+		cells[r.Workload+"/"+r.Mode] = r
+	}
+	v := verdictT{DefaultOn: true}
+	for _, w := range workloads {
+		off, ok1 := cells[w.ID+"/c"]
+		on, ok2 := cells[w.ID+"/c_adaptive"]
+		if !ok1 || !ok2 {
+			continue
+		}
+		d := decision{Workload: w.ID, Wall: on.Ns.Median / off.Ns.Median,
+			CPU: on.CPU.Median / off.CPU.Median}
+		d.WallOK = on.Ns.Median <= off.Ns.Q3
+		d.CPUOK = d.CPU <= 1.05
+		if !d.WallOK || !d.CPUOK {
+			v.DefaultOn = false
+			v.Deciders = append(v.Deciders, w.ID)
+		}
+		v.Workloads = append(v.Workloads, d)
+	}
+	return v
+}
+
+func printDecision(v verdictT) {
+	fmt.Printf("\nspin default: c_adaptive (on) against c (off)\n")
+	fmt.Printf("%-31s %10s %10s  %s\n", "workload", "wall on/off", "cpu on/off", "verdict")
+	for _, d := range v.Workloads {
+		verdict := "on is fine"
+		switch {
+		case !d.WallOK && !d.CPUOK:
+			verdict = "on is slower and burns more CPU"
+		case !d.WallOK:
+			verdict = "on is slower"
+		case !d.CPUOK:
+			verdict = "on burns more than 5% more CPU"
+		}
+		fmt.Printf("%-31s %10.2f %10.2f  %s\n", d.Workload, d.Wall, d.CPU, verdict)
+	}
+	if v.DefaultOn {
+		fmt.Printf("=> adaptive spinning qualifies as the default\n")
+	} else {
+		fmt.Printf("=> adaptive spinning stays opt-in; decided by: %s\n", strings.Join(v.Deciders, ", "))
+	}
 }
 
 func print(results []result) {
-	fmt.Printf("%-31s %-10s %24s %12s %9s %8s %7s %7s\n", "workload", "mode",
-		"ns/op median (min-max)", "cpu ns/op", "MB/s", "sys/op", "c/raw", "c/go")
+	fmt.Printf("%-31s %-10s %25s %8s %8s %10s %6s %7s %9s %7s %7s\n", "workload", "mode",
+		"ns/op median [IQR]", "p50", "p99", "cpu ns/op", "MB/s", "sys/op", "instr/op", "c/raw", "c/go")
 	last := ""
 	for _, r := range results {
 		if r.Workload != last && last != "" {
 			fmt.Println()
 		}
 		last = r.Workload
-		ratio := func(x float64) string {
+		ratioText := func(x *ratio) string {
+			if x == nil {
+				return "-"
+			}
+			mark := ""
+			if x.Noisy {
+				mark = "~"
+			} else if x.Clear {
+				mark = "*"
+			}
+			return fmt.Sprintf("%.2f%s", x.Value, mark)
+		}
+		optional := func(x float64, format string) string {
 			if x == 0 {
 				return "-"
 			}
-			return fmt.Sprintf("%.2f", x)
+			return fmt.Sprintf(format, x)
 		}
-		mb := "-"
-		if r.MBPerS > 0 {
-			mb = fmt.Sprintf("%.0f", r.MBPerS)
+		noisy := ""
+		if r.Ns.Noisy {
+			noisy = "~"
 		}
-		fmt.Printf("%-31s %-10s %24s %12.0f %9s %8.2f %7s %7s\n", r.Workload, r.Mode,
-			fmt.Sprintf("%.0f (%.0f-%.0f)", r.NsMedian, r.NsMin, r.NsMax), r.CPUMedian, mb,
-			r.Syscalls, ratio(r.RatioRaw), ratio(r.RatioGo))
+		fmt.Printf("%-31s %-10s %25s %8s %8s %10.0f %6s %7s %9s %7s %7s\n", r.Workload, r.Mode,
+			fmt.Sprintf("%.0f [%.0f-%.0f]%s", r.Ns.Median, r.Ns.Q1, r.Ns.Q3, noisy),
+			optional(r.P50, "%.0f"), optional(r.P99, "%.0f"), r.CPU.Median,
+			optional(r.MBPerS, "%.0f"), optional(r.Syscalls, "%.2f"),
+			optional(r.Instructions, "%.0f"), ratioText(r.RatioRaw), ratioText(r.RatioGo))
 	}
+	fmt.Println("\n~ noisy: IQR over 20% of the median (the ratio inherits it); * the two cells' IQRs are apart, so the ratio claims its side of 1.0; unmarked ratios are ties within the spread")
 }

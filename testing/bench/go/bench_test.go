@@ -1,15 +1,19 @@
 // Package bench is the Go side of //testing/bench:compare: the workloads of
 // bench_c.cc on gVisor's own unet (Debian's source), in the pattern of
 // gVisor's BenchmarkSendRecvStream. Each reports ns/op and the CPU time of
-// the process (and its echo child) per operation as cpu-ns/op.
+// the process (and its echo child) per operation as cpu-ns/op; ping-pong also
+// reports the 50th and 99th percentile of single round trips (p50-ns,
+// p99-ns), as bench_c.cc does.
 package bench
 
 import (
 	"os"
 	"os/exec"
+	"sort"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 	"gvisor.dev/gvisor/pkg/unet"
@@ -50,6 +54,23 @@ func measure(b *testing.B, op func(), finish func()) {
 	b.StopTimer()
 	finish()
 	b.ReportMetric(float64(cpuNs()-cpu)/float64(b.N), "cpu-ns/op")
+}
+
+// measureRoundTrips is measure for round trips on s, each one timed.
+func measureRoundTrips(b *testing.B, s *unet.Socket, finish func()) {
+	buf := []byte{'p'}
+	ns := make([]int64, 0, b.N)
+	measure(b, func() {
+		start := time.Now()
+		roundTrip(b, s, buf)
+		ns = append(ns, int64(time.Since(start)))
+	}, finish)
+	sort.Slice(ns, func(i, j int) bool { return ns[i] < ns[j] })
+	percentile := func(p float64) float64 {
+		return float64(ns[int(p/100*float64(len(ns)-1)+0.5)])
+	}
+	b.ReportMetric(percentile(50), "p50-ns")
+	b.ReportMetric(percentile(99), "p99-ns")
 }
 
 func echo(s *unet.Socket) {
@@ -111,8 +132,7 @@ func pingPongThreads(b *testing.B, packet bool, extraPairs int) {
 			}
 		}()
 	}
-	buf := []byte{'p'}
-	measure(b, func() { roundTrip(b, a, buf) }, func() {
+	measureRoundTrips(b, a, func() {
 		close(stop)
 		a.Shutdown()
 		for i := 0; i < len(load); i += 2 {
@@ -138,8 +158,7 @@ func pingPongProcesses(b *testing.B, packet bool) {
 		b.Fatal(err)
 	}
 	child.ExtraFiles[0].Close()
-	buf := []byte{'p'}
-	measure(b, func() { roundTrip(b, a, buf) }, func() {
+	measureRoundTrips(b, a, func() {
 		a.Shutdown()
 		child.Wait()
 	})
@@ -151,6 +170,7 @@ func BenchmarkPingpongThreadsSeqpacket(b *testing.B)    { pingPongThreads(b, tru
 func BenchmarkPingpongProcessesStream(b *testing.B)     { pingPongProcesses(b, false) }
 func BenchmarkPingpongProcessesSeqpacket(b *testing.B)  { pingPongProcesses(b, true) }
 func BenchmarkPingpongThreadsStream4pairs(b *testing.B) { pingPongThreads(b, false, 3) }
+func BenchmarkPingpongThreadsStream8pairs(b *testing.B) { pingPongThreads(b, false, 7) }
 
 func BenchmarkBulk64kStream(b *testing.B) {
 	a, c := pair(b, false)
