@@ -16,9 +16,10 @@
 #
 # Needs root (debootstrap, chroot, mounts in a private mount namespace). The
 # first run downloads about 0.8 GB of sid's packages (2.7 GB on disk) and
-# takes minutes; later runs reuse the chroot and its Bazel output bases. The
-# host is never changed: debootstrap is unpacked into a temporary directory
-# unless the host has it.
+# takes minutes; later runs reuse the chroot and its Bazel output bases. No
+# package is installed on the host: debootstrap is unpacked into a temporary
+# directory unless the host has it (on a host without package lists, apt's
+# lists are fetched first, unless LIBUNET_NO_APT=1).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -72,7 +73,11 @@ make_chroot() {
   if command -v debootstrap >/dev/null; then
     debootstrap=(debootstrap)
   else
+    # With no package lists yet (a fresh host), fetch them first, unless the
+    # host must not be changed at all (LIBUNET_NO_APT=1).
     (cd "$work" && apt-get download debootstrap >/dev/null 2>&1) ||
+      { [[ "${LIBUNET_NO_APT:-}" != "1" ]] && apt-get -q update >/dev/null 2>&1 &&
+        (cd "$work" && apt-get download debootstrap >/dev/null 2>&1); } ||
       die "could not download bookworm's debootstrap package (apt-get download debootstrap); run apt-get update or install debootstrap"
     dpkg-deb -x "$work"/debootstrap_*.deb "$work/debootstrap"
     debootstrap=(env DEBOOTSTRAP_DIR="$work/debootstrap/usr/share/debootstrap"
