@@ -5,8 +5,9 @@
     libunet_dependencies()
 
 libunet_dependencies defines the repositories Bazel would otherwise download
-to build a cc_library (rules_cc, rules_java, remote_coverage_tools), from
-libunet's offline stand-ins and Debian's bazel-rules-java, unless the
+to build a cc_library (rules_cc, rules_java, remote_coverage_tools, and on
+Bazel 7 bazel_skylib and rules_python), from libunet's offline stand-ins and
+Debian's packages, unless the
 workspace already defines a repository of that name: a workspace that has its
 own rules_cc keeps it. Bazel 4.2.3 up to 7 (with --noenable_bzlmod); under
 Bzlmod, MODULE.bazel's bazel_dep on libunet is all it takes.
@@ -55,20 +56,20 @@ local_tree = repository_rule(
 
 def libunet_dependencies():
     """Defines what building @libunet//unet needs that is not yet defined."""
+    # name: (directory, the Debian package that ships it; "" for libunet's own)
     wanted = {
-        "rules_cc": "tools/offline/rules_cc",
-        "rules_java": "/usr/share/bazel/rules/java",
-        "remote_coverage_tools": "tools/offline/remote_coverage_tools",
-        # Bazel 7's WORKSPACE mode registers toolchains from these two
-        # (Debian's bazel-skylib and bazel-rules-python); 4.2.3 never asks.
-        "bazel_skylib": "/usr/share/bazel/tools/skylib",
-        "rules_python": "/usr/share/bazel/rules/python",
+        "rules_cc": ("tools/offline/rules_cc", ""),
+        "rules_java": ("/usr/share/bazel/rules/java", "bazel-rules-java"),
+        "remote_coverage_tools": ("tools/offline/remote_coverage_tools", ""),
+        # Bazel 7's WORKSPACE mode registers toolchains from these two;
+        # 4.2.3 never asks.
+        "bazel_skylib": ("/usr/share/bazel/tools/skylib", "bazel-skylib"),
+        "rules_python": ("/usr/share/bazel/rules/python", "bazel-rules-python"),
     }
-    for name, path in wanted.items():
+    for name, (path, package) in wanted.items():
         if not native.existing_rule(name):
             local_tree(
                 name = name,
                 path = path,
-                missing_hint = ": install Debian's bazel-bootstrap " +
-                               "(bazel-rules-java)" if path.startswith("/") else "",
+                missing_hint = ": install Debian's " + package if package else "",
             )

@@ -48,7 +48,7 @@ filegroup(
 """
 
 def _build_tags(ctx, gocode):
-    unet = ctx.path(gocode + "/src/gvisor.dev/gvisor/pkg/unet")
+    unet = ctx.path(gocode + "/src/" + ctx.attr.required_package)
     for source in unet.readdir():
         if source.basename.endswith(".go") and \
            "func (s *Socket) GetPeerCred(" in ctx.read(source):
