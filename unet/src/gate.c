@@ -7,9 +7,12 @@
 
 #define COUNT_MASK (~(UNET__GATE_CLOSED | UNET__GATE_WAITING))
 
+/* Every argument passed as a long: syscall(2) reads six, and an int's
+ * upper half would be whatever the register held (a seccomp filter sees
+ * all 64 bits; unet_syscall_rule_at pins them). */
 void unet__gate_wake_closer(struct unet__gate *g) {
   /* One closer at most sleeps here. */
-  syscall(SYS_futex, &g->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+  syscall(SYS_futex, &g->state, (long)FUTEX_WAKE_PRIVATE, 1L, NULL, NULL, 0L);
 }
 
 void unet__gate_close(struct unet__gate *g) {
@@ -24,7 +27,7 @@ void unet__gate_close(struct unet__gate *g) {
                                                memory_order_acquire))
       continue; /* state was reloaded. */
     /* EINTR and EAGAIN (the word changed) both send it round the loop. */
-    syscall(SYS_futex, &g->state, FUTEX_WAIT_PRIVATE, waiting, NULL, NULL, 0);
+    syscall(SYS_futex, &g->state, (long)FUTEX_WAIT_PRIVATE, (long)waiting, NULL, NULL, 0L);
     state = atomic_load_explicit(&g->state, memory_order_acquire);
   }
   /* Nobody is inside: later bounces off the closed gate need no wake-up. */

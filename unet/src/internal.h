@@ -27,37 +27,50 @@ struct unet_socket {
   /* Adaptive mode: > 0 while recent spins found data; counts up from a
    * negative value to the next probe (at 0) otherwise. */
   _Atomic int spin_credit;
-  /* The process that created the socket (see origin.c). Immutable. */
-  pid_t origin;
+  /* The identity of the process that created the socket (see origin.c):
+   * never 0. Immutable. */
+  uint64_t origin;
+  /* The syscall footprint the socket was created with (UNET_FOOTPRINT_*).
+   * Immutable. */
+  int footprint;
 };
 
-/* This process's pid, kept current across fork(3) by an atfork handler:
- * the hot path's check for an inherited socket, without a syscall. Set
- * before the first socket exists. */
-extern _Atomic pid_t unet__current_pid;
+/* The page holding this process's identity (see origin.c): NULL until the
+ * first socket is made; zeroed by the kernel in every child that does not
+ * share this memory. */
+extern _Atomic(_Atomic uint64_t *) unet__identity_page;
 
-/* Sets up unet__current_pid (once) and returns this process's pid: the
- * origin of a socket created now. */
-pid_t unet__origin(void);
+/* Makes sure this process has an identity and sets *ret_origin to it: the
+ * origin of a socket created now. Cold path: the first call in a process
+ * image maps the page (mmap, madvise). Returns 0 or a negative errno. */
+int unet__origin(uint64_t *ret_origin);
 
-/* Whether s was inherited from another process (asks the kernel: getpid,
- * right even in a child made without fork(3)). For the cold paths. */
-bool unet__socket_inherited(const struct unet_socket *s);
+/* Whether s was inherited from another process (its creator's identity is
+ * not this process's). No syscall: one load from the identity page, which
+ * exists since s does. */
+static inline bool unet__socket_inherited(const struct unet_socket *s) {
+  _Atomic uint64_t *page = atomic_load_explicit(&unet__identity_page, memory_order_relaxed);
+  return s->origin != atomic_load_explicit(page, memory_order_relaxed);
+}
 
 struct unet_server_socket {
   struct unet_socket socket;
 };
 
-/* Initialises *s around fd (already non-blocking): creates the eventfd.
+/* The process-wide footprint (UNET_FOOTPRINT_*), for sockets created now. */
+int unet__footprint(void);
+
+/* Initialises *s around fd (already non-blocking) with the footprint
+ * (UNET_FOOTPRINT_*): takes this process's identity, creates the eventfd.
  * Returns 0 or a negative errno; on failure fd is untouched. */
-int unet__socket_init(struct unet_socket *s, int fd);
+int unet__socket_init(struct unet_socket *s, int fd, int footprint);
 
 /* Allocates a socket around fd (already non-blocking). Returns 0 or a
  * negative errno; on failure fd is untouched. */
-int unet__socket_wrap(int fd, struct unet_socket **ret_socket);
+int unet__socket_wrap(int fd, int footprint, struct unet_socket **ret_socket);
 
 /* Makes fd non-blocking, then as unet__socket_wrap. */
-int unet__socket_adopt(int fd, struct unet_socket **ret_socket);
+int unet__socket_adopt(int fd, int footprint, struct unet_socket **ret_socket);
 
 /* How many calls of this library the calling thread is inside (gates
  * entered and not yet left): non-zero in a signal handler that interrupted
@@ -83,7 +96,7 @@ static inline bool unet__control_len_ok(const unet_control_message *c) {
  * the parent: see unet_socket_release). On success the caller must
  * unet__socket_leave(s). Inline: it is on every call. */
 static inline int unet__socket_enter(struct unet_socket *s) {
-  if (s->origin != atomic_load_explicit(&unet__current_pid, memory_order_relaxed))
+  if (unet__socket_inherited(s))
     return -ECHILD;
   unet__calls_inside++; /* Before entering: a handler never waits for us. */
   if (!unet__gate_enter(&s->gate)) {
@@ -127,13 +140,13 @@ int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__de
 ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
                    struct unet__deadline *deadline);
 
-/* Creates a blocking, close-on-exec AF_UNIX socket of the Go package's type.
- * Returns the fd or a negative errno. */
-int unet__socket_create(bool packet);
+/* Creates a blocking AF_UNIX socket of the Go package's type, close-on-exec
+ * unless footprint is UNET_FOOTPRINT_GO. Returns the fd or a negative errno. */
+int unet__socket_create(bool packet, int footprint);
 
 /* Creates a socket (as unet__socket_create) and binds or connects it (op) to
  * the name addr. Returns the fd, or a negative errno with nothing left open. */
-int unet__socket_at(const char *addr, bool packet,
+int unet__socket_at(const char *addr, bool packet, int footprint,
                     int (*op)(int, const struct sockaddr *, socklen_t));
 
 /* Encodes name as Go's unix.SockaddrUnix.sockaddr() does. Returns 0 or

@@ -53,7 +53,8 @@ void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s, bool blockin
     return;
   r->socket = s;
   r->blocking = blocking;
-  r->inheritable_fds = false;
+  /* The Go footprint reads as Go: recvmsg without MSG_CMSG_CLOEXEC. */
+  r->inheritable_fds = s && s->footprint == UNET_FOOTPRINT_GO;
   r->timeout_ns = 0;
   r->msg_flags = 0;
   r->control.len = 0;

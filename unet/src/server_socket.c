@@ -9,7 +9,7 @@ int unet_server_socket_new(int fd, unet_server_socket **ret_server) {
   if (!ret_server)
     return -EINVAL;
   unet_socket *socket;
-  int r = unet__socket_adopt(fd, &socket);
+  int r = unet__socket_adopt(fd, unet__footprint(), &socket);
   if (r < 0)
     return r;
   /* The server socket is its socket: the struct has no other member. */
@@ -20,13 +20,18 @@ int unet_server_socket_new(int fd, unet_server_socket **ret_server) {
 int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server) {
   if (!ret_server)
     return -EINVAL;
-  int fd = unet__socket_at(addr, packet, bind);
+  int footprint = unet__footprint();
+  int fd = unet__socket_at(addr, packet, footprint, bind);
   if (fd < 0)
     return fd;
-  int r = unet_server_socket_new(fd, ret_server);
-  if (r < 0)
+  unet_socket *socket;
+  int r = unet__socket_adopt(fd, footprint, &socket);
+  if (r < 0) {
     close(fd);
-  return r;
+    return r;
+  }
+  *ret_server = (unet_server_socket *)socket;
+  return 0;
 }
 
 int unet_bind_and_listen(const char *addr, bool packet, unet_server_socket **ret_server) {
@@ -56,6 +61,17 @@ int unet_server_socket_listen(unet_server_socket *s) {
   return r;
 }
 
+/* One accept4: Go's unix.Accept, accept4(fd, &addr, &len, 0), in the Go
+ * footprint (the address is not used); else non-blocking and close-on-exec
+ * at once, with no address. */
+static int accept_once(int fd, int footprint) {
+  if (footprint != UNET_FOOTPRINT_GO)
+    return accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  struct sockaddr_storage addr;
+  socklen_t len = sizeof(addr);
+  return accept4(fd, (struct sockaddr *)&addr, &len, 0);
+}
+
 int unet_server_socket_accept(unet_server_socket *s, unet_socket **ret_socket) {
   return unet_server_socket_accept_timeout(s, 0, ret_socket);
 }
@@ -68,11 +84,14 @@ int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
   int fd = unet__socket_enter(&s->socket);
   if (fd < 0)
     return fd;
+  int footprint = s->socket.footprint;
   int r;
   for (;;) {
-    int nfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    int nfd = accept_once(fd, footprint);
     if (nfd >= 0) {
-      r = unet__socket_wrap(nfd, ret_socket);
+      /* Go's accept4 leaves the fd blocking: NewSocket's fcntl calls. */
+      r = footprint == UNET_FOOTPRINT_GO ? unet__socket_adopt(nfd, footprint, ret_socket)
+                                         : unet__socket_wrap(nfd, footprint, ret_socket);
       if (r < 0)
         close(nfd);
       break;

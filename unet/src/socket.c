@@ -10,13 +10,20 @@
 
 static int socket_type(bool packet) { return packet ? SOCK_SEQPACKET : SOCK_STREAM; }
 
-int unet__socket_create(bool packet) {
-  int fd = socket(AF_UNIX, socket_type(packet) | SOCK_CLOEXEC, 0);
+int unet__socket_create(bool packet, int footprint) {
+  int flags = footprint == UNET_FOOTPRINT_GO ? 0 : SOCK_CLOEXEC;
+  int fd = socket(AF_UNIX, socket_type(packet) | flags, 0);
   return fd < 0 ? -errno : fd;
 }
 
-int unet__socket_init(struct unet_socket *s, int fd) {
-  int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+int unet__socket_init(struct unet_socket *s, int fd, int footprint) {
+  uint64_t origin;
+  int r = unet__origin(&origin);
+  if (r < 0)
+    return r;
+  /* Never read, and written once: it need not be non-blocking, so the Go
+   * footprint's eventfd2(0, 0) needs no fcntl. */
+  int efd = eventfd(0, footprint == UNET_FOOTPRINT_GO ? 0 : EFD_CLOEXEC | EFD_NONBLOCK);
   if (efd < 0)
     return -errno;
   atomic_init(&s->fd, fd);
@@ -24,15 +31,16 @@ int unet__socket_init(struct unet_socket *s, int fd) {
   atomic_init(&s->gate.state, 0);
   atomic_init(&s->spin_ns, 0);
   atomic_init(&s->spin_credit, 0);
-  s->origin = unet__origin();
+  s->origin = origin;
+  s->footprint = footprint;
   return 0;
 }
 
-int unet__socket_wrap(int fd, struct unet_socket **ret_socket) {
+int unet__socket_wrap(int fd, int footprint, struct unet_socket **ret_socket) {
   struct unet_socket *s = malloc(sizeof(*s));
   if (!s)
     return -ENOMEM;
-  int r = unet__socket_init(s, fd);
+  int r = unet__socket_init(s, fd, footprint);
   if (r < 0) {
     free(s);
     return r;
@@ -41,21 +49,22 @@ int unet__socket_wrap(int fd, struct unet_socket **ret_socket) {
   return 0;
 }
 
-int unet__socket_adopt(int fd, struct unet_socket **ret_socket) {
+int unet__socket_adopt(int fd, int footprint, struct unet_socket **ret_socket) {
   if (fd < 0)
     return -EBADF;
   if (!ret_socket)
     return -EINVAL;
   /* F_GETFL validates fd before anything is allocated; O_NONBLOCK is set
-   * last, once nothing else can fail, so a failure leaves fd as it was. */
-  int flags = fcntl(fd, F_GETFL);
+   * last, once nothing else can fail, so a failure leaves fd as it was.
+   * Every argument is passed (0 for F_GETFL's unused one, as Go). */
+  int flags = fcntl(fd, F_GETFL, 0);
   if (flags < 0)
     return -errno;
   struct unet_socket *s;
-  int r = unet__socket_wrap(fd, &s);
+  int r = unet__socket_wrap(fd, footprint, &s);
   if (r < 0)
     return r;
-  if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+  if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, (long)(flags | O_NONBLOCK)) < 0) {
     r = -errno;
     close(s->efd);
     free(s);
@@ -65,7 +74,9 @@ int unet__socket_adopt(int fd, struct unet_socket **ret_socket) {
   return 0;
 }
 
-int unet_socket_new(int fd, unet_socket **ret_socket) { return unet__socket_adopt(fd, ret_socket); }
+int unet_socket_new(int fd, unet_socket **ret_socket) {
+  return unet__socket_adopt(fd, unet__footprint(), ret_socket);
+}
 
 int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
   if (!ret_a || !ret_b)
@@ -74,9 +85,10 @@ int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
   if (socketpair(AF_UNIX, socket_type(packet) | SOCK_CLOEXEC, 0, fds) < 0)
     return -errno;
   unet_socket *a = NULL, *b = NULL;
-  int r = unet__socket_adopt(fds[0], &a);
+  int footprint = unet__footprint();
+  int r = unet__socket_adopt(fds[0], footprint, &a);
   if (r == 0)
-    r = unet__socket_adopt(fds[1], &b);
+    r = unet__socket_adopt(fds[1], footprint, &b);
   if (r < 0) {
     if (a)
       unet_socket_free(a);
@@ -90,14 +102,14 @@ int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
   return 0;
 }
 
-int unet__socket_at(const char *addr, bool packet,
+int unet__socket_at(const char *addr, bool packet, int footprint,
                     int (*op)(int, const struct sockaddr *, socklen_t)) {
   struct sockaddr_un sa;
   socklen_t len;
   int r = unet__sockaddr_encode(addr, &sa, &len);
   if (r < 0)
     return r;
-  int fd = unet__socket_create(packet);
+  int fd = unet__socket_create(packet, footprint);
   if (fd < 0)
     return fd;
   if (op(fd, (const struct sockaddr *)&sa, len) < 0) {
@@ -128,10 +140,11 @@ static int connect_retrying(int fd, const struct sockaddr *addr, socklen_t len) 
 int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
   if (!ret_socket)
     return -EINVAL;
-  int fd = unet__socket_at(addr, packet, connect_retrying);
+  int footprint = unet__footprint();
+  int fd = unet__socket_at(addr, packet, footprint, connect_retrying);
   if (fd < 0)
     return fd;
-  int r = unet__socket_adopt(fd, ret_socket);
+  int r = unet__socket_adopt(fd, footprint, ret_socket);
   if (r < 0)
     close(fd);
   return r;

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -25,15 +27,20 @@ void unet__deadline_start(struct unet__deadline *d, int64_t now) {
   }
 }
 
+/* The most seconds a struct timespec holds (2^31 - 1 with a 32-bit time_t). */
+#define MAX_SECONDS ((int64_t)(sizeof(time_t) < sizeof(int64_t) ? INT32_MAX : INT64_MAX / NS_PER_S))
+
 /* Sets *ret_left to what remains until the deadline, starting it on the
- * first call. Returns false once it has passed. */
+ * first call, clamped to what a timespec holds (the wait then goes round
+ * again). Returns false once it has passed. */
 static bool time_left(struct unet__deadline *d, struct timespec *ret_left) {
   int64_t now = unet__now_ns();
   unet__deadline_start(d, now);
   if (d->at_ns <= now)
     return false;
   int64_t left = d->at_ns - now; /* Both non-negative: no overflow. */
-  ret_left->tv_sec = (time_t)(left / NS_PER_S);
+  int64_t seconds = left / NS_PER_S;
+  ret_left->tv_sec = (time_t)(seconds > MAX_SECONDS ? MAX_SECONDS : seconds);
   ret_left->tv_nsec = (long)(left % NS_PER_S);
   return true;
 }
@@ -53,14 +60,17 @@ int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__de
         return -ETIMEDOUT;
       limit = &left;
     }
-    int ready = ppoll(fds, 2, limit, NULL);
+    /* Go's raw call: no signal mask, and a sigset size of 0 (glibc's
+     * ppoll passes 8), so a filter written for Go's arguments allows it.
+     * Longs: syscall(2) reads each argument whole. */
+    long ready = syscall(SYS_ppoll, fds, 2L, limit, NULL, 0L);
     if (ready < 0) {
       if (errno == EINTR)
         continue;
       return -errno;
     }
     if (ready == 0)
-      return -ETIMEDOUT;
+      continue; /* The deadline, or a clamped wait's end: time_left tells. */
     if (fds[1].revents & POLLIN)
       return -EBADF; /* The eventfd: Close or Release is under way. */
     return 0;

@@ -167,6 +167,83 @@ UNET_API unsigned unet_version(void);
 UNET_API const char *unet_version_string(void);
 
 /* ---------------------------------------------------------------------------
+ * Syscall footprints (beyond Go: a seccomp filter in this process sees them)
+ *
+ * gVisor-style components run under seccomp allowlists written around the
+ * exact calls of Go's pkg/unet, flags included. The footprint decides which
+ * flags the library's own calls carry:
+ *
+ *   UNET_FOOTPRINT_DEFAULT  every fd the library creates is close-on-exec
+ *     (SOCK_CLOEXEC, EFD_CLOEXEC, accept4's SOCK_CLOEXEC, received fds with
+ *     MSG_CMSG_CLOEXEC), so a fork+exec elsewhere in the process never
+ *     inherits them. A Go-shaped filter refuses these flags (gVisor's
+ *     default action kills the process: SIGSYS at the first socket made).
+ *   UNET_FOOTPRINT_GO  every call has the arguments and flags of gVisor's Go
+ *     unet (Debian bookworm's snapshot, which sid's does not change here):
+ *     socket(AF_UNIX, type, 0), eventfd2(0, 0), accept4(fd, &addr, &len, 0),
+ *     recvmsg(MSG_DONTWAIT | MSG_TRUNC) (readers start with inheritable_fds
+ *     set). Close-on-exec then holds only where Go has it: socketpair's fds.
+ *     Sockets, accepted sockets, eventfds and received fds are inherited
+ *     across exec, as in Go.
+ *
+ * The default stays close-on-exec: a mismatch with a Go-shaped filter is
+ * loud and immediate, an fd silently inherited by an exec'd program is not.
+ * The choice is process-wide and read when a socket object is created (an
+ * accepted socket takes its server's), so pick it before making sockets.
+ * Calls that both footprints make alike: Go's (socketpair with
+ * SOCK_CLOEXEC, fcntl F_GETFL/F_SETFL, connect, bind, listen(fd, 16),
+ * sendmsg(MSG_DONTWAIT | MSG_NOSIGNAL), ppoll(fds, 2, NULL, NULL, 0),
+ * shutdown(SHUT_RDWR), an 8-byte write to the eventfd, private futex
+ * calls with every argument set, close, getsockopt(SO_PEERCRED),
+ * getsockname, getpeername). What libunet adds beyond Go, in either
+ * footprint: a timespec in ppoll and clock_gettime (deadlines and spin,
+ * only when asked for), the process identity page used to detect forked
+ * children (mmap, madvise(MADV_WIPEONFORK), once per process), and the
+ * calls of the beyond-Go functions (credentials, pidfds).
+ *
+ * unet_syscall_rule_at() publishes the complete table, so a component can
+ * build its filter from it (examples/seccomp); the README's "Under
+ * seccomp" section lists it per function. unet_socket_getsockopt() and
+ * unet_socket_setsockopt() pass the caller's level and name: a filter needs
+ * a rule for each option the component uses.
+ * ------------------------------------------------------------------------- */
+#define UNET_FOOTPRINT_DEFAULT 0
+#define UNET_FOOTPRINT_GO 1
+
+/*
+ * Selects the footprint of socket objects created from now on, process-wide
+ * (thread-safe; sockets that exist keep theirs). Returns the previous
+ * footprint, or -EINVAL for an unknown value. Costs one atomic exchange.
+ * Beyond Go.
+ */
+UNET_API int unet_set_footprint(int footprint);
+
+/* One syscall the library may make, as a seccomp rule: the syscall, and the
+ * arguments a filter may pin (the others vary per call). */
+typedef struct unet_syscall_rule {
+  const char *name; /* as the kernel and libseccomp name it: "recvmsg" */
+  long nr;          /* its number on the ABI the library was built for */
+  /* Bit i set: argument i always equals args[i]. */
+  unsigned args_checked;
+  uint64_t args[6];
+  /* The public functions that make the call, space-separated. */
+  const char *used_by;
+  /* Go's unet never makes this call (a flag it does not set, or a feature
+   * it lacks). */
+  bool beyond_go;
+} unet_syscall_rule;
+
+/*
+ * The index-th rule of footprint's table (static storage, never freed), or
+ * NULL past the last one or for an unknown footprint: iterate from 0 until
+ * NULL. A filter that allows every rule of a footprint (plus the rules for
+ * the socket options the component passes) allows every call libunet makes
+ * in it; testing/seccomp holds the library to this table. Costs a scan of
+ * the table. Beyond Go.
+ */
+UNET_API const unet_syscall_rule *unet_syscall_rule_at(int footprint, size_t index);
+
+/* ---------------------------------------------------------------------------
  * Control messages (Go: type ControlMessage []byte)
  *
  * A buffer of ancillary data: the fds to send (pack) or the room for fds to
