@@ -12,11 +12,11 @@ extern "C" {
 #endif
 
 enum policy {
-  POLICY_GOFER,          /* runsc/fsgofer/filter, UDS open and create on */
+  POLICY_GOFER,            /* runsc/fsgofer/filter, UDS open and create on */
   POLICY_GOFER_AS_SHIPPED, /* the same without the rules added for Go's unet */
-  POLICY_SENTRY,         /* runsc/boot/filter, with its control server */
-  POLICY_LIBUNET_DEFAULT, /* unet_syscall_rule_at(UNET_FOOTPRINT_DEFAULT) */
-  POLICY_LIBUNET_GO,     /* unet_syscall_rule_at(UNET_FOOTPRINT_GO) */
+  POLICY_SENTRY,           /* runsc/boot/filter, with its control server */
+  POLICY_LIBUNET_DEFAULT,  /* unet_syscall_rule_at(UNET_FOOTPRINT_DEFAULT) */
+  POLICY_LIBUNET_GO,       /* unet_syscall_rule_at(UNET_FOOTPRINT_GO) */
 };
 
 /* The policy's name ("gofer"...), for messages. */

@@ -125,21 +125,20 @@ class FootprintTest : public testing::TestWithParam<Case> {};
 TEST_P(FootprintTest, EveryCallIsAllowed) {
   const Case &c = GetParam();
   ChildRun run = RunWorkload(c.policy, c.footprint, c.beyond_go);
-  EXPECT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0)
-      << "status " << run.status;
+  EXPECT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0) << "status " << run.status;
   EXPECT_EQ(run.report.refusals, 0);
   EXPECT_EQ(run.report.failures, 0);
   if (run.report.refusals || run.report.failures || run.status != 0)
     ADD_FAILURE() << Describe(run.report);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Policies, FootprintTest,
-    testing::Values(Case{POLICY_GOFER, UNET_FOOTPRINT_GO, false},
-                    Case{POLICY_SENTRY, UNET_FOOTPRINT_GO, false},
-                    Case{POLICY_LIBUNET_GO, UNET_FOOTPRINT_GO, true},
-                    Case{POLICY_LIBUNET_DEFAULT, UNET_FOOTPRINT_DEFAULT, true}),
-    CaseName);
+INSTANTIATE_TEST_SUITE_P(Policies, FootprintTest,
+                         testing::Values(Case{POLICY_GOFER, UNET_FOOTPRINT_GO, false},
+                                         Case{POLICY_SENTRY, UNET_FOOTPRINT_GO, false},
+                                         Case{POLICY_LIBUNET_GO, UNET_FOOTPRINT_GO, true},
+                                         Case{POLICY_LIBUNET_DEFAULT, UNET_FOOTPRINT_DEFAULT,
+                                              true}),
+                         CaseName);
 
 // The filters can fail: the default footprint's close-on-exec flags are
 // exactly what gVisor's policies refuse.
@@ -190,8 +189,7 @@ TEST_P(GoControlTest, GvisorsUnetIsAllowed) {
   EXPECT_EQ(output, "ok\n");
 }
 
-INSTANTIATE_TEST_SUITE_P(Policies, GoControlTest,
-                         testing::Values(POLICY_GOFER, POLICY_SENTRY),
+INSTANTIATE_TEST_SUITE_P(Policies, GoControlTest, testing::Values(POLICY_GOFER, POLICY_SENTRY),
                          [](const testing::TestParamInfo<policy> &info) {
                            return std::string(policy_name(info.param));
                          });
@@ -205,6 +203,42 @@ TEST(GoControlFailsTest, UnderTheGoferPolicyAsShipped) {
   EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
   EXPECT_NE(output.find("SIGSYS"), std::string::npos) << output;
   EXPECT_NE(output.find("unet.SocketPair"), std::string::npos) << output;
+}
+
+// Where the kernel refuses MADV_WIPEONFORK (before Linux 4.14, or a
+// sandbox's kernel such as gVisor's), a pthread_atfork handler wipes the
+// identity instead: a child made by fork(3) still answers -ECHILD. (The
+// child runs its first socket under a filter that refuses the madvise.)
+TEST(IdentityFallbackTest, ForkedChildIsEchildWithoutWipeOnFork) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    struct scmp_arg_cmp wipe = {2, SCMP_CMP_EQ, MADV_WIPEONFORK, 0};
+    if (!ctx ||
+        seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EINVAL), SCMP_SYS(madvise), 1, &wipe) != 0 ||
+        seccomp_load(ctx) != 0)
+      _exit(10);
+    if (madvise(nullptr, 0, MADV_WIPEONFORK) == 0 || errno != EINVAL)
+      _exit(11);  // The filter did not take.
+    unet_socket *a, *b;
+    if (unet_socketpair(false, &a, &b) != 0)
+      _exit(12);
+    if (unet_socket_write(b, "p", 1) != 1)
+      _exit(13);
+    pid_t child = fork();
+    if (child == 0) {
+      char c;
+      _exit(unet_socket_read(a, &c, 1) == -ECHILD && unet_socket_close(a) == 0 ? 0 : 1);
+    }
+    int status = WaitFor(child);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      _exit(14);
+    char c = 0;
+    _exit(unet_socket_read(a, &c, 1) == 1 && c == 'p' ? 0 : 15);
+  }
+  int status = WaitFor(pid);
+  EXPECT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

@@ -54,12 +54,12 @@ static void on_sigsys(int sig, siginfo_t *info, void *context) {
 }
 
 /* Checks one result. */
-#define EXPECT(cond)                                              \
-  do {                                                            \
-    if (!(cond)) {                                                \
-      report->failures++;                                         \
-      note("%s:%d: expected %s\n", __FILE__, __LINE__, #cond);    \
-    }                                                             \
+#define EXPECT(cond)                                           \
+  do {                                                         \
+    if (!(cond)) {                                             \
+      report->failures++;                                      \
+      note("%s:%d: expected %s\n", __FILE__, __LINE__, #cond); \
+    }                                                          \
   } while (0)
 
 static void pause_ms(long ms) {
@@ -148,8 +148,7 @@ static void pair_round_trip(bool packet) {
   int value = 0;
   EXPECT(unet_socket_getsockopt(a, SOL_SOCKET, WORKLOAD_SOCKET_OPTION, &value, sizeof(value)) ==
          sizeof(value));
-  EXPECT(unet_socket_setsockopt(a, SOL_SOCKET, WORKLOAD_SOCKET_OPTION, &value, sizeof(value)) ==
-         0);
+  EXPECT(unet_socket_setsockopt(a, SOL_SOCKET, WORKLOAD_SOCKET_OPTION, &value, sizeof(value)) == 0);
   struct ucred cred;
   EXPECT(unet_socket_peer_cred(a, &cred) == 0);
   struct sockaddr_un name;

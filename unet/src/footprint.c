@@ -27,17 +27,14 @@ int unet_set_footprint(int footprint) {
 #define GO (1u << UNET_FOOTPRINT_GO)
 #define BOTH (DEFAULT | GO)
 
-/* Argument i is checked (equal to the value given). */
-#define ARG(i) (1u << (i))
-
 /* The public functions that create a socket object: each wraps an fd. */
-#define WRAPPING                                                                          \
-  "unet_socket_new unet_server_socket_new unet_socketpair unet_connect unet_bind "       \
+#define WRAPPING                                                                   \
+  "unet_socket_new unet_server_socket_new unet_socketpair unet_connect unet_bind " \
   "unet_bind_and_listen unet_server_socket_accept unet_server_socket_accept_timeout"
-#define CLOSING                                                                            \
-  "unet_socket_close unet_socket_release unet_socket_free unet_server_socket_close "     \
+#define CLOSING                                                                      \
+  "unet_socket_close unet_socket_release unet_socket_free unet_server_socket_close " \
   "unet_server_socket_release unet_server_socket_free"
-#define BLOCKING                                                                       \
+#define BLOCKING                                                                           \
   "unet_socket_read unet_socket_write unet_socket_reader_readv unet_socket_writer_writev " \
   "unet_server_socket_accept unet_server_socket_accept_timeout"
 
@@ -46,99 +43,117 @@ struct row {
   unet_syscall_rule rule;
 };
 
-#define ROW(fps, beyond, name, checked, a0, a1, a2, a3, a4, a5, users)                        \
-  {(fps),                                                                                    \
-   {#name, SYS_##name, (checked), {(uint64_t)(a0), (uint64_t)(a1), (uint64_t)(a2), (uint64_t)(a3), \
-                                  (uint64_t)(a4), (uint64_t)(a5)},                           \
-    (users), (beyond)}}
-/* A call as Go's unet makes it, and one Go's unet never makes. */
-#define RULE(fps, ...) ROW(fps, false, __VA_ARGS__)
-#define BEYOND(fps, ...) ROW(fps, true, __VA_ARGS__)
+/* A row is written as the call itself, RULE(footprints, users, name, args):
+ * ANY for an argument that varies, and arguments past the last one given
+ * are not checked. The values, the checked mask and the call's text all
+ * come from the same tokens, so the three cannot disagree. */
+#define ANY UINT64_C(0xfffffffffffffffe)
+#define UNSET UINT64_C(0xfffffffffffffffd)
+#define FIXED(a) ((uint64_t)(a) != ANY && (uint64_t)(a) != UNSET)
+#define VALUE(a) (FIXED(a) ? (uint64_t)(a) : 0)
+#define ROW6(fps, beyond, users, name, text, a0, a1, a2, a3, a4, a5, ...)                         \
+  {                                                                                               \
+    (fps), {                                                                                      \
+#name, SYS_##name,                                                                          \
+          FIXED(a0) << 0 | FIXED(a1) << 1 | FIXED(a2) << 2 | FIXED(a3) << 3 | FIXED(a4) << 4 |    \
+              FIXED(a5) << 5,                                                                     \
+          {VALUE(a0), VALUE(a1), VALUE(a2), VALUE(a3), VALUE(a4), VALUE(a5) }, (users), (beyond), \
+           #name "(" text ")"                                                                     \
+    }                                                                                             \
+  }
+/* A call as Go's unet makes it, and one Go's unet never makes. The text
+ * is taken here, before the arguments' macros expand. */
+#define RULE(fps, users, name, ...) \
+  ROW6(fps, false, users, name, #__VA_ARGS__, __VA_ARGS__, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET)
+#define BEYOND(fps, users, name, ...) \
+  ROW6(fps, true, users, name, #__VA_ARGS__, __VA_ARGS__, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET)
+/* A call without arguments. */
+#define BEYOND0(fps, users, name) \
+  ROW6(fps, true, users, name, "", UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET)
 
 /* clang-format off */
 static const struct row rows[] = {
     /* Creating sockets. */
-    BEYOND(DEFAULT, socket, ARG(0) | ARG(1) | ARG(2), AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, 0, 0, 0,
-         "unet_connect unet_bind unet_bind_and_listen"),
-    BEYOND(DEFAULT, socket, ARG(0) | ARG(1) | ARG(2), AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, 0, 0,
-         0, "unet_connect unet_bind unet_bind_and_listen"),
-    RULE(GO, socket, ARG(0) | ARG(1) | ARG(2), AF_UNIX, SOCK_STREAM, 0, 0, 0, 0,
-         "unet_connect unet_bind unet_bind_and_listen"),
-    RULE(GO, socket, ARG(0) | ARG(1) | ARG(2), AF_UNIX, SOCK_SEQPACKET, 0, 0, 0, 0,
-         "unet_connect unet_bind unet_bind_and_listen"),
-    RULE(BOTH, socketpair, ARG(0) | ARG(1) | ARG(2), AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, 0, 0,
-         0, "unet_socketpair"),
-    RULE(BOTH, socketpair, ARG(0) | ARG(1) | ARG(2), AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, 0,
-         0, 0, "unet_socketpair"),
-    RULE(BOTH, connect, 0, 0, 0, 0, 0, 0, 0, "unet_connect"),
-    RULE(BOTH, bind, 0, 0, 0, 0, 0, 0, 0, "unet_bind unet_bind_and_listen"),
-    RULE(BOTH, listen, ARG(1), 0, UNET_LISTEN_BACKLOG, 0, 0, 0, 0,
-         "unet_server_socket_listen unet_bind_and_listen"),
-    BEYOND(DEFAULT, accept4, ARG(1) | ARG(2) | ARG(3), 0, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC, 0, 0,
-         "unet_server_socket_accept unet_server_socket_accept_timeout"),
-    /* Go's unix.Accept: accept4(fd, &addr, &len, 0). */
-    RULE(GO, accept4, ARG(3), 0, 0, 0, 0, 0, 0,
-         "unet_server_socket_accept unet_server_socket_accept_timeout"),
+    BEYOND(DEFAULT, "unet_connect unet_bind unet_bind_and_listen",
+           socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+    BEYOND(DEFAULT, "unet_connect unet_bind unet_bind_and_listen",
+           socket, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0),
+    RULE(GO, "unet_connect unet_bind unet_bind_and_listen", socket, AF_UNIX, SOCK_STREAM, 0),
+    RULE(GO, "unet_connect unet_bind unet_bind_and_listen", socket, AF_UNIX, SOCK_SEQPACKET, 0),
+    RULE(BOTH, "unet_socketpair", socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ANY),
+    RULE(BOTH, "unet_socketpair", socketpair, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ANY),
+    RULE(BOTH, "unet_connect", connect, ANY, ANY, ANY),
+    RULE(BOTH, "unet_bind unet_bind_and_listen", bind, ANY, ANY, ANY),
+    RULE(BOTH, "unet_server_socket_listen unet_bind_and_listen",
+         listen, ANY, UNET_LISTEN_BACKLOG),
+    BEYOND(DEFAULT, "unet_server_socket_accept unet_server_socket_accept_timeout",
+           accept4, ANY, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC),
+    /* Go's unix.Accept. */
+    RULE(GO, "unet_server_socket_accept unet_server_socket_accept_timeout",
+         accept4, ANY, ANY, ANY, 0),
     /* Wrapping an fd: F_GETFL, then F_SETFL with O_NONBLOCK added unless
-     * already there; the eventfd that wakes blocked threads. */
-    RULE(BOTH, fcntl, ARG(1) | ARG(2), 0, F_GETFL, 0, 0, 0, 0, WRAPPING),
-    RULE(BOTH, fcntl, ARG(1), 0, F_SETFL, 0, 0, 0, 0, WRAPPING),
-    BEYOND(DEFAULT, eventfd2, ARG(0) | ARG(1), 0, EFD_CLOEXEC | EFD_NONBLOCK, 0, 0, 0, 0, WRAPPING),
-    RULE(GO, eventfd2, ARG(0) | ARG(1), 0, 0, 0, 0, 0, 0, WRAPPING),
+     * already there (Go's SetNonblock); the eventfd that wakes blocked
+     * threads. */
+    RULE(BOTH, WRAPPING, fcntl, ANY, F_GETFL, 0),
+    RULE(BOTH, WRAPPING, fcntl, ANY, F_SETFL, ANY),
+    BEYOND(DEFAULT, WRAPPING, eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK),
+    RULE(GO, WRAPPING, eventfd2, 0, 0),
     /* The process's identity page (origin.c): once per process image, at
-     * its first socket; munmap only when two threads race to make it. */
-    /* mmap's fd (-1) is not pinned: how an int's upper half reaches the
+     * its first socket; munmap only when two threads race to make it.
+     * mmap's fd (-1) is not pinned: how an int's upper half reaches the
      * kernel is the ABI's business. */
-    BEYOND(BOTH, mmap, ARG(0) | ARG(1) | ARG(2) | ARG(3) | ARG(5), 0, 4096, PROT_READ | PROT_WRITE,
-           MAP_PRIVATE | MAP_ANONYMOUS, 0, 0, WRAPPING),
-    BEYOND(BOTH, madvise, ARG(1) | ARG(2), 0, 4096, MADV_WIPEONFORK, 0, 0, 0, WRAPPING),
-    BEYOND(BOTH, munmap, ARG(1), 0, 4096, 0, 0, 0, 0, WRAPPING),
+    BEYOND(BOTH, WRAPPING, mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+           ANY, 0),
+    BEYOND(BOTH, WRAPPING, madvise, ANY, 4096, MADV_WIPEONFORK),
+    BEYOND(BOTH, WRAPPING, munmap, ANY, 4096),
     /* Reading and writing. */
-    RULE(GO, recvmsg, ARG(2), 0, 0, MSG_DONTWAIT | MSG_TRUNC, 0, 0, 0,
-         "unet_socket_read unet_socket_reader_readv"),
+    RULE(GO, "unet_socket_read unet_socket_reader_readv",
+         recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC),
     /* A default-footprint reader that sets inheritable_fds. */
-    RULE(DEFAULT, recvmsg, ARG(2), 0, 0, MSG_DONTWAIT | MSG_TRUNC, 0, 0, 0,
-         "unet_socket_reader_readv"),
+    RULE(DEFAULT, "unet_socket_reader_readv", recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC),
     /* The default footprint's reads, and a Go-footprint reader that clears
      * inheritable_fds. */
-    BEYOND(BOTH, recvmsg, ARG(2), 0, 0, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC, 0, 0, 0,
-         "unet_socket_read unet_socket_reader_readv"),
-    RULE(BOTH, sendmsg, ARG(2), 0, 0, MSG_DONTWAIT | MSG_NOSIGNAL, 0, 0, 0,
-         "unet_socket_write unet_socket_writer_writev"),
-    /* Waiting: ppoll(fds, 2, timeout or NULL, NULL, 0), as Go's raw call
-     * (a timeout only with a reader's, writer's or accept's deadline). */
-    RULE(BOTH, ppoll, ARG(1) | ARG(3) | ARG(4), 0, 2, 0, 0, 0, 0, BLOCKING),
+    BEYOND(BOTH, "unet_socket_read unet_socket_reader_readv",
+           recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC),
+    RULE(BOTH, "unet_socket_write unet_socket_writer_writev",
+         sendmsg, ANY, ANY, MSG_DONTWAIT | MSG_NOSIGNAL),
+    /* Waiting, as Go's raw call; the timeout is 0 unless a reader,
+     * writer or accept has a deadline (beyond Go). */
+    RULE(BOTH, BLOCKING, ppoll, ANY, 2, ANY, 0, 0),
     /* Deadlines and spinning read the clock: the vDSO, a syscall only on
      * clocks the vDSO cannot read. */
-    BEYOND(BOTH, clock_gettime, ARG(0), CLOCK_MONOTONIC, 0, 0, 0, 0, 0,
-         "unet_socket_read unet_socket_reader_readv unet_socket_writer_writev "
-         "unet_server_socket_accept_timeout"),
+    BEYOND(BOTH, "unet_socket_read unet_socket_reader_readv unet_socket_writer_writev "
+                 "unet_server_socket_accept_timeout",
+           clock_gettime, CLOCK_MONOTONIC, ANY),
     /* Closing: Go's order. The gate's futex calls pass every argument. */
-    RULE(BOTH, shutdown, ARG(1), 0, SHUT_RDWR, 0, 0, 0, 0,
-         "unet_socket_shutdown unet_socket_close unet_socket_free unet_server_socket_close "
-         "unet_server_socket_free"),
-    RULE(BOTH, write, ARG(2), 0, 0, 8, 0, 0, 0, CLOSING),
-    RULE(BOTH, futex, ARG(1) | ARG(3) | ARG(4) | ARG(5), 0, FUTEX_WAIT_PRIVATE, 0, 0, 0, 0, CLOSING),
-    /* The last thread to leave a socket that a closer waits on wakes it. */
-    RULE(BOTH, futex, ARG(1) | ARG(2) | ARG(3) | ARG(4) | ARG(5), 0, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0,
-         "every function taking a socket"),
-    RULE(BOTH, close, 0, 0, 0, 0, 0, 0, 0,
-         CLOSING " unet_control_message_close_fds, and every function on its error path"),
+    RULE(BOTH, "unet_socket_shutdown unet_socket_close unet_socket_free "
+               "unet_server_socket_close unet_server_socket_free",
+         shutdown, ANY, SHUT_RDWR),
+    RULE(BOTH, CLOSING, write, ANY, ANY, 8),
+    RULE(BOTH, CLOSING, futex, ANY, FUTEX_WAIT_PRIVATE, ANY, 0, 0, 0),
+    /* The last thread to leave a socket that a closer waits on wakes it:
+     * any call on a socket. */
+    RULE(BOTH, "unet_socket_read unet_socket_write unet_socket_reader_readv "
+               "unet_socket_writer_writev unet_socket_shutdown unet_socket_getsockopt "
+               "unet_socket_setsockopt unet_socket_peer_cred unet_socket_peer_name "
+               "unet_socket_sock_name unet_socket_pass_credentials unet_socket_pass_pidfd "
+               "unet_socket_peer_pidfd unet_socket_set_spin unet_server_socket_listen "
+               "unet_server_socket_accept unet_server_socket_accept_timeout",
+         futex, ANY, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0),
+    /* Also on the error paths of the functions that wrap an fd. */
+    RULE(BOTH, CLOSING " " WRAPPING " unet_control_message_close_fds", close, ANY),
     /* Options and names. */
-    RULE(BOTH, getsockopt, ARG(1) | ARG(2), 0, SOL_SOCKET, SO_PEERCRED, 0, 0, 0,
-         "unet_socket_peer_cred"),
-    RULE(BOTH, getsockname, 0, 0, 0, 0, 0, 0, 0, "unet_socket_sock_name"),
-    RULE(BOTH, getpeername, 0, 0, 0, 0, 0, 0, 0, "unet_socket_peer_name"),
+    RULE(BOTH, "unet_socket_peer_cred", getsockopt, ANY, SOL_SOCKET, SO_PEERCRED, ANY, ANY),
+    RULE(BOTH, "unet_socket_sock_name", getsockname, ANY, ANY, ANY),
+    RULE(BOTH, "unet_socket_peer_name", getpeername, ANY, ANY, ANY),
     /* Beyond Go: made only when the caller uses these functions. */
-    BEYOND(BOTH, setsockopt, ARG(1) | ARG(2), 0, SOL_SOCKET, SO_PASSCRED, 0, 0, 0,
-         "unet_socket_pass_credentials"),
-    BEYOND(BOTH, setsockopt, ARG(1) | ARG(2), 0, SOL_SOCKET, SO_PASSPIDFD, 0, 0, 0,
-         "unet_socket_pass_pidfd"),
-    BEYOND(BOTH, getsockopt, ARG(1) | ARG(2), 0, SOL_SOCKET, SO_PEERPIDFD, 0, 0, 0,
-         "unet_socket_peer_pidfd"),
-    BEYOND(BOTH, getpid, 0, 0, 0, 0, 0, 0, 0, "unet_control_message_pack_credentials"),
-    BEYOND(BOTH, getuid, 0, 0, 0, 0, 0, 0, 0, "unet_control_message_pack_credentials"),
-    BEYOND(BOTH, getgid, 0, 0, 0, 0, 0, 0, 0, "unet_control_message_pack_credentials"),
+    BEYOND(BOTH, "unet_socket_pass_credentials",
+           setsockopt, ANY, SOL_SOCKET, SO_PASSCRED, ANY, ANY),
+    BEYOND(BOTH, "unet_socket_pass_pidfd", setsockopt, ANY, SOL_SOCKET, SO_PASSPIDFD, ANY, ANY),
+    BEYOND(BOTH, "unet_socket_peer_pidfd", getsockopt, ANY, SOL_SOCKET, SO_PEERPIDFD, ANY, ANY),
+    BEYOND0(BOTH, "unet_control_message_pack_credentials", getpid),
+    BEYOND0(BOTH, "unet_control_message_pack_credentials", getuid),
+    BEYOND0(BOTH, "unet_control_message_pack_credentials", getgid),
 };
 /* clang-format on */
 

@@ -47,8 +47,13 @@ static void adaptive_record(struct unet_socket *s, enum spin_outcome outcome) {
 int unet_socket_set_spin(unet_socket *s, int64_t spin_ns) {
   if (!s || spin_ns < UNET_SPIN_ADAPTIVE)
     return -EINVAL;
+  /* Entered like any call: -EBADF once closed, -ECHILD when inherited. */
+  int fd = unet__socket_enter(s);
+  if (fd < 0)
+    return fd;
   atomic_store_explicit(&s->spin_ns, spin_ns, memory_order_relaxed);
   atomic_store_explicit(&s->spin_credit, MAX_CREDIT, memory_order_relaxed);
+  unet__socket_leave(s);
   return 0;
 }
 

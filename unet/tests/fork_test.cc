@@ -4,9 +4,11 @@
 // across fork and across fork + exec.
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,13 +32,21 @@ constexpr char kExecFdVariable[] = "LIBUNET_FORK_TEST_FD";
 
 class ForkTest : public UnetKindTest {
  protected:
+  // InChild's answer when the kernel or the sandbox refuses the clone.
+  static constexpr int kCannotClone = 77;
+
   // Runs child() in a forked child, which exits with its result; returns
   // that result, or -1 if the child did not exit within 10 s (it is killed).
+  // clone_flags: 0 forks with fork(3); otherwise a raw clone(2) with these
+  // flags, which runs no atfork handler (as _Fork, or a runtime of its own).
   template <typename Child>
-  static int InChild(Child child) {
-    pid_t pid = fork();
+  static int InChild(Child child, long clone_flags = 0) {
+    pid_t pid =
+        clone_flags ? static_cast<pid_t>(syscall(SYS_clone, clone_flags, 0L, 0L, 0L, 0L)) : fork();
     if (pid == 0)
       unet_testing::ExitChild(child());
+    if (pid < 0 && clone_flags && (errno == EPERM || errno == EINVAL))
+      return kCannotClone;
     EXPECT_GT(pid, 0);
     int status = 0;
     for (int i = 0; i < 1000; i++) {
@@ -188,6 +198,112 @@ TEST_P(ForkTest, HandOverAcrossForkAndExec) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, ForkTest, ::testing::Bool(), KindName);
+
+// A child made by a raw clone(2) runs no atfork handler: it must still see
+// that its sockets are inherited (the identity page is wiped by the kernel,
+// not by a handler), in the hot path as in Close.
+class RawCloneTest : public ForkTest {};
+
+TEST_P(RawCloneTest, EveryOtherCallInTheChildIsEchild) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_write(pair.b.get(), "p", 1), 1);  // Data a child must not take.
+  EXPECT_EQ(InChild(
+                [&] {
+                  char c = 'c';
+                  int bad = 0;
+                  bad += unet_socket_read(pair.a.get(), &c, 1) != -ECHILD;
+                  bad += unet_socket_write(pair.a.get(), &c, 1) != -ECHILD;
+                  bad += unet_socket_shutdown(pair.b.get()) != -ECHILD;
+                  bad += unet_socket_set_spin(pair.a.get(), 0) != -ECHILD;
+                  return bad;
+                },
+                SIGCHLD),
+            0);
+  char c = 0;
+  EXPECT_EQ(unet_socket_read(pair.a.get(), &c, 1), 1);
+  EXPECT_EQ(c, 'p');
+}
+
+TEST_P(RawCloneTest, ChildCloseNeitherShutsDownNorWakesTheParent) {
+  auto pair = MakeSocketPair(packet());
+  auto reader = std::async(std::launch::async, [&] {
+    char c;
+    return unet_socket_read(pair.a.get(), &c, 1);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Blocked inside.
+  EXPECT_EQ(
+      InChild(
+          [&] {
+            return unet_socket_close(pair.a.get()) == 0 && unet_socket_close(pair.b.get()) == 0 ? 0
+                                                                                                : 1;
+          },
+          SIGCHLD),
+      0);
+  EXPECT_EQ(reader.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  ASSERT_EQ(unet_socket_write(pair.b.get(), "d", 1), 1);
+  EXPECT_EQ(reader.get(), 1);
+}
+
+// Sockets the child makes are its own, though no handler told the library
+// that it is another process.
+TEST_P(RawCloneTest, SocketsTheChildMakesWork) {
+  auto parents = MakeSocketPair(packet());
+  EXPECT_EQ(InChild(
+                [&] {
+                  unet_socket *a, *b;
+                  if (unet_socketpair(packet(), &a, &b) != 0)
+                    return 1;
+                  char c = 0;
+                  int bad = unet_socket_write(a, "k", 1) != 1;
+                  bad += unet_socket_read(b, &c, 1) != 1 || c != 'k';
+                  bad += unet_socket_close(a) != 0;
+                  unet_socket_free(a);
+                  unet_socket_free(b);
+                  return bad;
+                },
+                SIGCHLD),
+            0);
+}
+
+// A pid is no identity: a child in a new pid namespace can have its
+// creator's pid (1 here, both being first in their namespaces). Its Close
+// must not shut down the creator's connection, its reads must not take the
+// creator's data. Needs CAP_SYS_ADMIN (skipped without).
+TEST_P(RawCloneTest, ChildWithItsCreatorsPidIsNotItsCreator) {
+  int outer = InChild(
+      [&] {
+        if (getpid() != 1)
+          return 10;
+        auto pair = MakeSocketPair(packet());
+        if (unet_socket_write(pair.b.get(), "p", 1) != 1)
+          return 11;
+        int inner = InChild(
+            [&] {
+              if (getpid() != 1)
+                return 20;
+              char c;
+              int bad = unet_socket_read(pair.a.get(), &c, 1) != -ECHILD;
+              bad += unet_socket_close(pair.a.get()) != 0;
+              bad += unet_socket_close(pair.b.get()) != 0;
+              return bad;
+            },
+            CLONE_NEWPID | SIGCHLD);
+        if (inner != 0)
+          return inner == kCannotClone ? 12 : 13 + inner;
+        char c = 0;
+        if (unet_socket_read(pair.a.get(), &c, 1) != 1 || c != 'p')
+          return 14;  // The child took the data, or shut the pair down.
+        if (unet_socket_write(pair.a.get(), "q", 1) != 1)
+          return 15;
+        return 0;
+      },
+      CLONE_NEWPID | SIGCHLD);
+  if (outer == kCannotClone)
+    GTEST_SKIP() << "no new pid namespace here (CAP_SYS_ADMIN needed)";
+  EXPECT_EQ(outer, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, RawCloneTest, ::testing::Bool(), KindName);
 
 // The exec'd side of HandOverAcrossForkAndExec; skipped when run directly.
 TEST(ForkExecChild, WrapsItsFd) {

@@ -1,6 +1,7 @@
 // Beyond Go: spin-then-wait. The results are Go's in every mode, and Close
 // or Release stop a spinning thread at once.
 #include <errno.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <future>
@@ -121,6 +122,16 @@ TEST_P(SpinKindTest, BadBudgetsAreEinval) {
   EXPECT_EQ(unet_socket_set_spin(nullptr, 0), -EINVAL);
   EXPECT_EQ(unet_socket_set_spin(pair.a.get(), -2), -EINVAL);
   EXPECT_EQ(unet_socket_set_spin(pair.a.get(), 0), 0);
+}
+
+TEST_P(SpinKindTest, ClosedSocketIsEbadf) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_close(pair.a.get()), 0);
+  EXPECT_EQ(unet_socket_set_spin(pair.a.get(), UNET_SPIN_ADAPTIVE), -EBADF);
+  int fd = unet_socket_release(pair.b.get());
+  ASSERT_GE(fd, 0);
+  close(fd);
+  EXPECT_EQ(unet_socket_set_spin(pair.b.get(), 0), -EBADF);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, SpinKindTest, ::testing::Bool(), KindName);

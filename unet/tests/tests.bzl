@@ -11,6 +11,7 @@ UNIT_TESTS = [
     "deadline_test",
     "epoll_test",
     "fd_passing_test",
+    "footprint_test",
     "fork_test",
     "gvisor_unet_test",
     "pidfd_test",

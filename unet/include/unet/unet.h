@@ -231,6 +231,10 @@ typedef struct unet_syscall_rule {
   /* Go's unet never makes this call (a flag it does not set, or a feature
    * it lacks). */
   bool beyond_go;
+  /* The call as C source, ANY for an argument that varies, e.g.
+   * "recvmsg(ANY, ANY, MSG_DONTWAIT | MSG_TRUNC)"; arguments not shown are
+   * not checked. */
+  const char *call;
 } unet_syscall_rule;
 
 /*
@@ -545,8 +549,9 @@ UNET_API void unet_socket_free(unet_socket *s);
  * the latency of waiting at once in ping-pong, burns 13-37% more CPU per
  * message on a reader fed every millisecond and 15-21% more with 64 mostly
  * idle connections: see testing/bench/RESULTS.md.
- * Returns 0, or -EINVAL for a NULL s or spin_ns below UNET_SPIN_ADAPTIVE.
- * Costs nothing.
+ * Returns 0, -EINVAL for a NULL s or spin_ns below UNET_SPIN_ADAPTIVE,
+ * -EBADF once closed or released, or -ECHILD in a process that inherited s.
+ * Costs no syscall.
  */
 UNET_API int unet_socket_set_spin(unet_socket *s, int64_t spin_ns);
 
