@@ -1,6 +1,7 @@
 // The C and raw sides of //testing/bench:compare, with Google Benchmark.
 // Each workload runs once on plain syscalls ("raw", the floor) and once on
-// libunet ("c"; ping-pong also with spin-then-wait: "c_spin", "c_adaptive").
+// libunet ("c"; in the Go syscall footprint "c_gofootprint"; ping-pong also
+// with spin-then-wait: "c_spin", "c_adaptive").
 // Benchmarks are named "<workload>/<mode>"; run them through compare, which
 // alternates them with gVisor's Go unet and counts syscalls separately.
 // UNET_BENCH_ITERATIONS=N fixes the iteration count (for syscall and
@@ -108,7 +109,7 @@ class UnetEndpoint : public Endpoint {
   unet_socket *s_;
 };
 
-enum class Mode { kRaw, kC, kCSpin, kCAdaptive };
+enum class Mode { kRaw, kC, kCGoFootprint, kCSpin, kCAdaptive };
 
 const char *ModeName(Mode m) {
   switch (m) {
@@ -116,6 +117,8 @@ const char *ModeName(Mode m) {
       return "raw";
     case Mode::kC:
       return "c";
+    case Mode::kCGoFootprint:
+      return "c_gofootprint";
     case Mode::kCSpin:
       return "c_spin";
     case Mode::kCAdaptive:
@@ -129,8 +132,11 @@ std::unique_ptr<Endpoint> Wrap(Mode mode, int fd) {
   if (mode == Mode::kRaw)
     return std::make_unique<RawEndpoint>(fd);
   unet_socket *s = nullptr;
+  if (mode == Mode::kCGoFootprint)
+    unet_set_footprint(UNET_FOOTPRINT_GO);
   if (unet_socket_new(fd, &s) < 0)
     abort();
+  unet_set_footprint(UNET_FOOTPRINT_DEFAULT);
   if (mode == Mode::kCSpin)
     unet_socket_set_spin(s, 20000);
   if (mode == Mode::kCAdaptive)
@@ -457,7 +463,7 @@ void RegisterSparse(const std::string &workload, int64_t period_ns, int64_t mess
 }
 
 void RegisterAll() {
-  const Mode all[] = {Mode::kRaw, Mode::kC, Mode::kCSpin, Mode::kCAdaptive};
+  const Mode all[] = {Mode::kRaw, Mode::kC, Mode::kCGoFootprint, Mode::kCSpin, Mode::kCAdaptive};
   for (Mode m : all) {
     for (bool packet : {false, true}) {
       std::string kind = packet ? "seqpacket" : "stream";
@@ -478,7 +484,7 @@ void RegisterAll() {
     Register("idle_64conns", m, [=](benchmark::State &s) { Idle64(s, m); });
   for (Mode m : all)
     Register("bulk_64k_stream", m, [=](benchmark::State &s) { Bulk(s, m); });
-  for (Mode m : {Mode::kRaw, Mode::kC}) {
+  for (Mode m : {Mode::kRaw, Mode::kC, Mode::kCGoFootprint}) {
     Register("fds_1", m, [=](benchmark::State &s) { FdPassing(s, m, 1); });
     Register("fds_16", m, [=](benchmark::State &s) { FdPassing(s, m, 16); });
     Register("wrapper_nonblocking", m, [=](benchmark::State &s) { WrapperOverhead(s, m); });

@@ -42,8 +42,8 @@ type workload struct {
 	Quick  int  // iterations in -quick
 }
 
-var spinModes = []string{"raw", "c", "c_spin", "c_adaptive", "go"}
-var plainModes = []string{"raw", "c", "go"}
+var spinModes = []string{"raw", "c", "c_gofootprint", "c_spin", "c_adaptive", "go"}
+var plainModes = []string{"raw", "c", "c_gofootprint", "go"}
 
 // decisionModes are the two defaults the spin decision is between.
 var decisionModes = []string{"c", "c_adaptive"}
@@ -558,7 +558,7 @@ func printDecision(v verdictT) {
 }
 
 func print(results []result) {
-	fmt.Printf("%-31s %-10s %25s %8s %8s %10s %6s %7s %9s %7s %7s\n", "workload", "mode",
+	fmt.Printf("%-31s %-13s %25s %8s %8s %10s %6s %7s %9s %7s %7s\n", "workload", "mode",
 		"ns/op median [IQR]", "p50", "p99", "cpu ns/op", "MB/s", "sys/op", "instr/op", "c/raw", "c/go")
 	last := ""
 	for _, r := range results {
@@ -588,7 +588,7 @@ func print(results []result) {
 		if r.Ns.Noisy {
 			noisy = "~"
 		}
-		fmt.Printf("%-31s %-10s %25s %8s %8s %10.0f %6s %7s %9s %7s %7s\n", r.Workload, r.Mode,
+		fmt.Printf("%-31s %-13s %25s %8s %8s %10.0f %6s %7s %9s %7s %7s\n", r.Workload, r.Mode,
 			fmt.Sprintf("%.0f [%.0f-%.0f]%s", r.Ns.Median, r.Ns.Q1, r.Ns.Q3, noisy),
 			optional(r.P50, "%.0f"), optional(r.P99, "%.0f"), r.CPU.Median,
 			optional(r.MBPerS, "%.0f"), optional(r.Syscalls, "%.2f"),

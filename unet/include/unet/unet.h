@@ -2,9 +2,11 @@
  * libunet: gVisor's Go package gvisor.dev/gvisor/pkg/unet, in C.
  *
  * A minimal API over Unix domain sockets (SOCK_STREAM and SOCK_SEQPACKET)
- * that passes bytes and file descriptors with exactly the syscalls, flags and
- * corner cases of the Go package, so a C process and a Go process using
- * pkg/unet see the same behaviour on one socket.
+ * that passes bytes and file descriptors with the corner cases of the Go
+ * package, so a C process and a Go process using pkg/unet see the same
+ * behaviour on one socket. With unet_set_footprint(UNET_FOOTPRINT_GO) the
+ * syscalls carry exactly the Go package's flags as well (see "Syscall
+ * footprints": a seccomp filter in this process sees the difference).
  *
  * Errors
  *   Functions return 0 or a non-negative count on success and a negative
@@ -63,9 +65,13 @@
  *   The same holds for server sockets. A parent handing a connection to a
  *   child lets go of its own copy with close(unet_socket_release(s)); its
  *   Close would shut the connection down for both processes, as in Go. The
- *   hot path's check is one load of a pid cached by a pthread_atfork
- *   handler; Close, Release and free ask getpid(2), so they are right even in
- *   a child made by a raw clone(2).
+ *   process's identity is a token in a page marked MADV_WIPEONFORK, which
+ *   the kernel zeroes in every child that does not share the memory (fork,
+ *   _Fork, a raw clone(2), a new pid namespace: a pid is no identity), so
+ *   every call, Close included, tells an inherited socket by one load and
+ *   no syscall. Where the kernel refuses MADV_WIPEONFORK (before Linux
+ *   4.14; gVisor), a pthread_atfork handler wipes the token instead, which
+ *   covers fork(3) only.
  *
  * Signals
  *   Async-signal-safe: unet_socket_shutdown() (the way to stop a blocked
@@ -79,9 +85,12 @@
  *   call. Handlers without SA_RESTART are fine: every call retries EINTR.
  *
  * Close-on-exec
- *   Every socket, eventfd and accepted fd the library creates is
- *   close-on-exec (Go sets it only on SocketPair), and so are received fds
- *   unless the reader sets inheritable_fds. Fds passed in by the caller keep
+ *   In the default footprint every socket, eventfd and accepted fd the
+ *   library creates is close-on-exec (Go sets it only on SocketPair), and so
+ *   are received fds unless the reader sets inheritable_fds. In the Go
+ *   footprint only socketpair's fds are, as in Go (see "Syscall
+ *   footprints"). A pidfd (unet_socket_peer_pidfd, SCM_PIDFD) is always
+ *   close-on-exec: the kernel makes it so. Fds passed in by the caller keep
  *   their flags, except that the socket is made non-blocking as in Go.
  */
 #ifndef UNET_UNET_H_
@@ -99,7 +108,7 @@ extern "C" {
 
 /* The version of this header; unet_version() answers the library's. */
 #define UNET_VERSION_MAJOR 0
-#define UNET_VERSION_MINOR 1
+#define UNET_VERSION_MINOR 2
 #define UNET_VERSION_PATCH 0
 /* (major << 16) | (minor << 8) | patch, as unet_version() returns it. */
 #define UNET_VERSION_HEX \
@@ -403,7 +412,8 @@ typedef struct unet_socket unet_socket;
  * Returns 0 and *ret_socket, or -EBADF (fd negative or not open), -EINVAL
  * (ret_socket NULL), -ENOMEM, or the eventfd2 error (-EMFILE, -ENFILE).
  * Costs fcntl F_GETFL (+ F_SETFL unless already non-blocking), eventfd2, one
- * allocation. Mirrors NewSocket (which leaks fd when it fails).
+ * allocation (the process's first socket object also maps its identity
+ * page: mmap, madvise; see fork). Mirrors NewSocket (which leaks fd when it fails).
  */
 UNET_API int unet_socket_new(int fd, unet_socket **ret_socket);
 
@@ -427,8 +437,9 @@ UNET_API int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret
  * a signal handler without SA_RESTART is retried, as Go's runtime does. The
  * socket is non-blocking afterwards.
  * Returns 0 and *ret_socket, -EINVAL (NULL argument, name of UNET_MAX_NAME+1
- * bytes or more), or the socket/connect errno (-ENOENT, -ECONNREFUSED,
- * -EAGAIN when the backlog is full...). Nothing is left open on failure.
+ * bytes or more), or the socket/connect errno (-ENOENT, -ECONNREFUSED...).
+ * A full backlog does not fail: the connect waits until the server
+ * accepts, as Go's does. Nothing is left open on failure.
  * Costs socket, connect, fcntl x2, eventfd2, one allocation. Mirrors Connect.
  */
 UNET_API int unet_connect(const char *addr, bool packet, unet_socket **ret_socket);
@@ -447,8 +458,8 @@ UNET_API int unet_connect(const char *addr, bool packet, unet_socket **ret_socke
  * -EDEADLK (nothing done) when called by a thread inside another call of
  * this library (a signal handler: see Signals), or -EINVAL for a NULL s. In
  * a forked child it only closes the child's copies (see fork). Costs
- * getpid, shutdown, write, close x2, plus a futex wait when other threads
- * are inside. Mirrors Socket.Close.
+ * shutdown, write, close x2, plus a futex wait when other threads are
+ * inside. Mirrors Socket.Close.
  */
 UNET_API int unet_socket_close(unet_socket *s);
 
@@ -459,7 +470,8 @@ UNET_API int unet_socket_close(unet_socket *s);
  * Returns the fd (>= 0), -EBADF (already closed or released), -EDEADLK
  * (see Signals) or -EINVAL (s NULL). In a forked child it is the hand-over:
  * the child's copy of the fd, nothing woken (see fork).
- * Costs getpid, write, close. Mirrors Socket.Release.
+ * Costs write, close, plus a futex wait when other threads are inside.
+ * Mirrors Socket.Release.
  */
 UNET_API UNET_MUST_USE int unet_socket_release(unet_socket *s);
 
@@ -627,8 +639,9 @@ typedef struct unet_socket_writer {
   void *reserved[4];
 } unet_socket_writer;
 
-/* Initialises *r for s: empty control message, close-on-exec fds, no
- * timeout (a NULL r is ignored; a NULL s makes readv answer -EINVAL).
+/* Initialises *r for s: empty control message, inheritable_fds as the
+ * socket's footprint makes them (false by default, true in the Go
+ * footprint, whose recvmsg has no MSG_CMSG_CLOEXEC), no timeout (a NULL r is ignored; a NULL s makes readv answer -EINVAL).
  * Costs nothing. Mirrors Socket.Reader. */
 UNET_API void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s, bool blocking);
 
@@ -709,7 +722,8 @@ UNET_API int unet_server_socket_listen(unet_server_socket *s);
 
 /*
  * Accepts one connection, always blocking (ppoll between attempts); the new
- * socket is non-blocking and close-on-exec.
+ * socket is non-blocking, has the server's footprint and is close-on-exec
+ * in the default footprint (in Go's: accept4 without flags, then fcntl).
  * Returns 0 and *ret_socket, -EBADF when the server is or gets closed or
  * released (also from another thread while blocked), -EINVAL (NULL argument,
  * or not listening), or the accept4/eventfd errno; the accepted fd is closed
