@@ -10,10 +10,10 @@
  * the memory (fork, _Fork, clone without CLONE_VM, in any namespace) a
  * zeroed page, so the child sees its token change with no syscall and no
  * handler. A child's first socket takes the next token: one more than the
- * largest its memory has seen, so never one of its ancestors'. Where the
- * kernel has no MADV_WIPEONFORK (before Linux 4.14, or a sandbox's kernel
- * that lacks it), a pthread_atfork handler wipes the page instead, which
- * covers fork(3) only. */
+ * largest its memory has seen, so never one of its ancestors'. A
+ * pthread_atfork handler wipes the page as well: where the kernel has no
+ * MADV_WIPEONFORK (before Linux 4.14, or a sandbox's kernel that lacks it)
+ * or ignores it (qemu-user), that still covers fork(3). */
 #include <pthread.h>
 #include <sys/mman.h>
 
@@ -46,15 +46,17 @@ static int map_page(_Atomic uint64_t **ret_page) {
   if (mapped == MAP_FAILED)
     return -errno;
   /* Protected before it is published: no child ever inherits a live token.
-   * A second handler (a thread that lost the race below) wipes the same
-   * published page again: harmless. */
-  if (madvise(mapped, PAGE_BYTES, MADV_WIPEONFORK) != 0) {
-    int r = pthread_atfork(NULL, NULL, wipe_in_child);
-    if (r != 0) {
-      munmap(mapped, PAGE_BYTES);
-      return -r;
-    }
+   * The handler too, also where the kernel took the advice: an emulator
+   * (qemu-user) answers 0 to MADV_WIPEONFORK and wipes nothing. A second
+   * handler (a thread that lost the race below) wipes the same published
+   * page again: harmless. */
+  int r = pthread_atfork(NULL, NULL, wipe_in_child);
+  if (r != 0) {
+    munmap(mapped, PAGE_BYTES);
+    return -r;
   }
+  /* Refused (before Linux 4.14, gVisor): the handler covers fork(3). */
+  (void)madvise(mapped, PAGE_BYTES, MADV_WIPEONFORK);
   page = mapped;
   _Atomic uint64_t *expected = NULL;
   if (!atomic_compare_exchange_strong_explicit(&unet__identity_page, &expected, page,

@@ -231,7 +231,10 @@ UNET_API int unet_set_footprint(int footprint);
  * arguments a filter may pin (the others vary per call). */
 typedef struct unet_syscall_rule {
   const char *name; /* as the kernel and libseccomp name it: "recvmsg" */
-  long nr;          /* its number on the ABI the library was built for */
+  /* Its number on the ABI the library was built for. The table is exact on
+   * x86_64 and aarch64 (gVisor's); on 32-bit x86 glibc makes some of these
+   * calls under other numbers (mmap2, fcntl64, getuid32). */
+  long nr;
   /* Bit i set: argument i always equals args[i]. */
   unsigned args_checked;
   uint64_t args[6];
