@@ -51,10 +51,17 @@ func TestInterop(t *testing.T) {
 				st, packet, ex := st, packet, ex
 				t.Run(st.name+"/"+kind+"/"+ex.name, func(t *testing.T) {
 					c := run(t, "peer_c", st, packet, ex)
+					// The C peer again in the Go syscall footprint
+					// (the variable is inherited by the peers; the
+					// Go peer ignores it).
+					t.Setenv("LIBUNET_PEER_FOOTPRINT", "go")
+					cGoFootprint := run(t, "peer_c", st, packet, ex)
 					golang := run(t, "peer_go", st, packet, ex)
 					checkLines(t, "peer_c", c)
+					checkLines(t, "peer_c (Go footprint)", cGoFootprint)
 					checkLines(t, "peer_go", golang)
 					compare(t, c, golang)
+					compare(t, cGoFootprint, golang)
 				})
 			}
 		}

@@ -396,6 +396,10 @@ static bool run(struct peer *p, char **w, int n) {
 }
 
 int main(void) {
+  /* LIBUNET_PEER_FOOTPRINT=go: every syscall as gVisor's Go unet makes it. */
+  const char *footprint = getenv("LIBUNET_PEER_FOOTPRINT");
+  if (footprint && strcmp(footprint, "go") == 0)
+    unet_set_footprint(UNET_FOOTPRINT_GO);
   struct peer p = {.baseline = fd_census()};
   char *line = NULL;
   size_t cap = 0;

@@ -240,8 +240,12 @@ int unet_control_message_take_pidfd(unet_control_message *c) {
   if (r <= 0)
     return r < 0 ? r : -ENOENT;
   int fd = fd_at(c, &v, 0);
-  if (fd < 0)
+  /* -1: taken or closed already. Below it, the kernel's own error for the
+   * pidfd it could not install (-EMFILE at the fd limit): passed on. */
+  if (fd == -1)
     return -ENOENT;
+  if (fd < 0)
+    return fd;
   clear_fd_at(c, &v, 0);
   return fd;
 }

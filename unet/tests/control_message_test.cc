@@ -113,6 +113,37 @@ TEST_F(ControlMessageTest, ExtractRejectsOtherMessagesButCloseStillCloses) {
   EXPECT_EQ(fcntl(fd, F_GETFD), -1);  // Go's CloseFDs would leak it.
 }
 
+// A message holding one SCM_PIDFD whose value is `value`, as the kernel
+// writes it: an fd, or the negative errno of a pidfd it could not install.
+void PidfdMessage(unet_control_message *c, int value) {
+  unet_control_message_init(c);
+  struct cmsghdr h = {};
+  h.cmsg_len = CMSG_LEN(sizeof(int));
+  h.cmsg_level = SOL_SOCKET;
+  h.cmsg_type = 0x04;  // SCM_PIDFD
+  memcpy(c->data.bytes, &h, sizeof(h));
+  memcpy(c->data.bytes + CMSG_LEN(0), &value, sizeof(value));
+  c->len = CMSG_SPACE(sizeof(int));
+}
+
+// The kernel's errno in place of the pidfd (-EMFILE: the receiver was at
+// its fd limit) is what take_pidfd answers, not "none arrived".
+TEST_F(ControlMessageTest, TakePidfdPassesOnTheKernelsError) {
+  unet_control_message c;
+  PidfdMessage(&c, -EMFILE);
+  EXPECT_EQ(unet_control_message_take_pidfd(&c), -EMFILE);
+  EXPECT_EQ(unet_control_message_take_pidfd(&c), -EMFILE);  // Nothing taken.
+  unet_control_message_close_fds(&c);                       // Nothing to close.
+  int fd = dup(0);
+  ASSERT_GE(fd, 0);
+  PidfdMessage(&c, fd);
+  EXPECT_EQ(unet_control_message_take_pidfd(&c), fd);
+  EXPECT_EQ(unet_control_message_take_pidfd(&c), -ENOENT);  // Taken.
+  close(fd);
+  unet_control_message_init(&c);
+  EXPECT_EQ(unet_control_message_take_pidfd(&c), -ENOENT);  // None arrived.
+}
+
 TEST_F(ControlMessageTest, MalformedLengthsAreEinval) {
   unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
   int fd = 3;

@@ -25,8 +25,9 @@ class CredentialsTest : public UnetKindTest {
   static ssize_t Send(unet_socket *s, const struct ucred *cred, int fd) {
     unet_socket_writer w;
     unet_socket_writer_init(&w, s, true);
-    if (fd >= 0)
+    if (fd >= 0) {
       EXPECT_EQ(unet_control_message_pack_fds(&w.control, &fd, 1), 0);
+    }
     EXPECT_EQ(unet_control_message_pack_credentials(&w.control, cred), 0);
     char byte = 'c';
     struct iovec iov = {&byte, 1};

@@ -138,11 +138,30 @@ TEST_P(DeadlineTest, NegativeTimeoutIsEinval) {
 // that nothing overflows), so any non-negative timeout just works.
 TEST_P(DeadlineTest, HugeTimeoutsWaitForDataWithoutOverflow) {
   auto pair = MakeSocketPair(packet());
-  for (int64_t timeout :
-       {INT64_MAX, INT64_MAX - 1, INT64_MAX / 2 + 1, int64_t{999999999999999999}}) {
+  for (int64_t timeout : {INT64_MAX, INT64_MAX - 1, INT64_MAX / 2 + 1, int64_t{999999999999999999},
+                          // Past a 32-bit time_t's seconds without wrapping to a small or
+                          // negative number (the --config=m32 run is where they matter).
+                          int64_t{3000000000000000000}, int64_t{2147483648} * 1000000000}) {
     SCOPED_TRACE(timeout);
     ExpectLateDataRead(pair.a.get(), pair.b.get(), timeout);
   }
+}
+
+// 2^32 + 1 seconds: a 32-bit timespec that kept the low 32 bits would time
+// out after 1 s. The data comes after 1.1 s and is read.
+TEST_P(DeadlineTest, TimeoutPastA32BitTimeTDoesNotWrap) {
+  auto pair = MakeSocketPair(packet());
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), true);
+  r.timeout_ns = (int64_t{1} << 32 | 1) * 1000000000;
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    unet_socket_write(pair.b.get(), "late", 4);
+  });
+  char buf[8];
+  struct iovec iov = {buf, sizeof(buf)};
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 4);
+  late.join();
 }
 
 TEST_P(DeadlineTest, AcceptWithHugeTimeoutWaitsForAClient) {

@@ -68,6 +68,15 @@ class FootprintTest : public unet_testing::UnetTest {
     return c;
   }
 
+  // Whether the connection's three sockets and their three eventfds (the
+  // only eventfds open) are close-on-exec: all `expected`.
+  static void ExpectCloseOnExec(const Connection &c, bool expected) {
+    EXPECT_EQ(CloseOnExec(unet_server_socket_fd(c.server.get())), expected);
+    EXPECT_EQ(CloseOnExec(unet_socket_fd(c.client.get())), expected);
+    EXPECT_EQ(CloseOnExec(unet_socket_fd(c.accepted.get())), expected);
+    EXPECT_EQ(EventfdsCloseOnExec(), std::vector<bool>(3, expected));
+  }
+
   // The close-on-exec flag of an fd received on a fresh pair's reader.
   bool ReceivedFdCloseOnExec() {
     auto pair = unet_testing::MakeSocketPair(false);
@@ -99,14 +108,7 @@ TEST_F(FootprintTest, UnknownFootprintsAreRejected) {
 }
 
 TEST_F(FootprintTest, DefaultFootprintMakesEveryFdCloseOnExec) {
-  Connection c = Connect(TempSocketPath("default"));
-  EXPECT_TRUE(CloseOnExec(unet_server_socket_fd(c.server.get())));
-  EXPECT_TRUE(CloseOnExec(unet_socket_fd(c.client.get())));
-  EXPECT_TRUE(CloseOnExec(unet_socket_fd(c.accepted.get())));
-  std::vector<bool> eventfds = EventfdsCloseOnExec();
-  EXPECT_EQ(eventfds.size(), 3u);
-  for (bool cloexec : eventfds)
-    EXPECT_TRUE(cloexec);
+  ExpectCloseOnExec(Connect(TempSocketPath("default")), true);
   EXPECT_TRUE(ReceivedFdCloseOnExec());
 }
 
@@ -114,14 +116,7 @@ TEST_F(FootprintTest, DefaultFootprintMakesEveryFdCloseOnExec) {
 // without MSG_CMSG_CLOEXEC. Only socketpair's fds are close-on-exec.
 TEST_F(FootprintTest, GoFootprintInheritsAsGoDoes) {
   ASSERT_EQ(unet_set_footprint(UNET_FOOTPRINT_GO), UNET_FOOTPRINT_DEFAULT);
-  Connection c = Connect(TempSocketPath("go"));
-  EXPECT_FALSE(CloseOnExec(unet_server_socket_fd(c.server.get())));
-  EXPECT_FALSE(CloseOnExec(unet_socket_fd(c.client.get())));
-  EXPECT_FALSE(CloseOnExec(unet_socket_fd(c.accepted.get())));
-  std::vector<bool> eventfds = EventfdsCloseOnExec();
-  EXPECT_EQ(eventfds.size(), 3u);
-  for (bool cloexec : eventfds)
-    EXPECT_FALSE(cloexec);
+  ExpectCloseOnExec(Connect(TempSocketPath("go")), false);
   EXPECT_FALSE(ReceivedFdCloseOnExec());
   auto pair = unet_testing::MakeSocketPair(true);
   EXPECT_TRUE(CloseOnExec(unet_socket_fd(pair.a.get())));

@@ -51,7 +51,7 @@
  *   a child (after fork(3), or any process whose pid differs from the
  *   creator's):
  *   - unet_socket_release() is the hand-over: it returns the child's copy
- *     of the fd (still close-on-exec) and closes the child's copy of the
+ *     of the fd (close-on-exec as it was made) and closes the child's copy of the
  *     eventfd, without waking or waiting for anything. Wrap the fd anew with
  *     unet_socket_new() to use it in the child, or clear close-on-exec (dup2
  *     to a known number) and pass it across exec, where unet_socket_new()
@@ -123,7 +123,9 @@ extern "C" {
  * must close: ignoring it leaks. */
 #define UNET_MUST_USE __attribute__((warn_unused_result))
 
-/* End of stream: a read returned 0 bytes (Go's io.EOF). */
+/* A read returned 0 bytes (Go's io.EOF): the peer closed or shut down,
+ * a 0-byte SOCK_SEQPACKET message arrived, or (as in Go) buffers of 0 bytes
+ * were passed on a stream, which also takes the fds of the next chunk. */
 #define UNET_EOF (-4097)
 /* A SOCK_SEQPACKET message was longer than the buffers; they hold its first
  * bytes and the rest is lost (Go's errMessageTruncated). Go returns
@@ -397,9 +399,11 @@ UNET_API UNET_MUST_USE int unet_control_message_take_fds(unet_control_message *c
 
 /*
  * Takes the received pidfd: returns it (the caller owns it and closes it;
- * its slot becomes -1) or -ENOENT if none arrived, -ENOBUFS if it arrived cut
- * short (no room enabled), -EINVAL for a NULL c or malformed data. Costs
- * nothing.
+ * its slot becomes -1) or -ENOENT if none arrived (or it was taken or
+ * closed), the kernel's error when the kernel could not make it (it then
+ * sends the negative errno in place of the fd: -EMFILE when this process
+ * was at its fd limit), -ENOBUFS if it arrived cut short (no room enabled),
+ * -EINVAL for a NULL c or malformed data. Costs nothing.
  */
 UNET_API UNET_MUST_USE int unet_control_message_take_pidfd(unet_control_message *c);
 
@@ -411,7 +415,8 @@ typedef struct unet_socket unet_socket;
 /*
  * Wraps a connected Unix socket. Takes ownership of fd on success only: on
  * failure the caller still owns fd and it is unchanged. Makes fd non-blocking
- * (as Go) and creates the socket's close-on-exec eventfd.
+ * (as Go) and creates the socket's eventfd (close-on-exec in the default
+ * footprint).
  * Returns 0 and *ret_socket, or -EBADF (fd negative or not open), -EINVAL
  * (ret_socket NULL), -ENOMEM, or the eventfd2 error (-EMFILE, -ENFILE).
  * Costs fcntl F_GETFL (+ F_SETFL unless already non-blocking), eventfd2, one
@@ -614,7 +619,8 @@ typedef struct unet_socket_reader {
   unet_socket *socket; /* borrowed */
   bool blocking;       /* wait for data (true) or return -EAGAIN */
   /* Beyond Go: received fds are close-on-exec (MSG_CMSG_CLOEXEC) unless
-   * this is true, so a fork+exec elsewhere never inherits them. */
+   * this is true, so a fork+exec elsewhere never inherits them. Set by
+   * unet_socket_reader_init() to true in the Go footprint (Go's recvmsg). */
   bool inheritable_fds;
   /* Beyond Go: when blocking, give up after this long with -ETIMEDOUT
    * (0 = wait forever, as Go). Measured from the first wait. */
