@@ -312,6 +312,11 @@ static void beyond(const char *name) {
   EXPECT(unet_bind_and_listen(name, false, &server) == 0);
   if (report->failures)
     return;
+  unet_socket *client, *accepted;
+  EXPECT(unet_connect_timeout(name, false, 1000000000, &client) == 0);
+  EXPECT(unet_server_socket_accept_timeout(server, 1000000000, &accepted) == 0);
+  unet_socket_free(client);
+  unet_socket_free(accepted);
   unet_socket *none;
   EXPECT(unet_server_socket_accept_timeout(server, 1000000, &none) == -ETIMEDOUT);
   unet_server_socket_free(server);

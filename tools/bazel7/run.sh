@@ -39,6 +39,7 @@ packages=(
   golang-gvisor-gvisor-dev
   googletest
   libbenchmark-dev
+  libseccomp-dev
 )
 
 die() {

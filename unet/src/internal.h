@@ -128,6 +128,11 @@ int64_t unet__add_ns(int64_t at, int64_t ns);
 /* Starts d at now if it has a limit and has not started yet. */
 void unet__deadline_start(struct unet__deadline *d, int64_t now);
 
+/* Sets *ret_left to what remains until d's deadline (d has a limit),
+ * starting it on the first call, clamped to what a timespec holds (a wait
+ * then goes round again). Returns false once it has passed. */
+bool unet__deadline_left(struct unet__deadline *d, struct timespec *ret_left);
+
 /* Blocks until fd is readable (or writable) or s is closing. Returns 0,
  * -EBADF when closing, -ETIMEDOUT past the deadline, or the ppoll errno.
  * Caller is inside the gate. */
@@ -144,10 +149,12 @@ ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
  * unless footprint is UNET_FOOTPRINT_GO. Returns the fd or a negative errno. */
 int unet__socket_create(bool packet, int footprint);
 
-/* Creates a socket (as unet__socket_create) and binds or connects it (op) to
- * the name addr. Returns the fd, or a negative errno with nothing left open. */
+/* Creates a socket (as unet__socket_create) and binds or connects it to the
+ * name addr: op(fd, address, length, op_arg) returns 0 or a negative errno.
+ * Returns the fd, or a negative errno with nothing left open. */
 int unet__socket_at(const char *addr, bool packet, int footprint,
-                    int (*op)(int, const struct sockaddr *, socklen_t));
+                    int (*op)(int, const struct sockaddr *, socklen_t, const void *),
+                    const void *op_arg);
 
 /* Encodes name as Go's unix.SockaddrUnix.sockaddr() does. Returns 0 or
  * -EINVAL (NULL, or UNET_MAX_NAME + 1 bytes or more). */

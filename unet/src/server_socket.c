@@ -17,11 +17,16 @@ int unet_server_socket_new(int fd, unet_server_socket **ret_server) {
   return 0;
 }
 
+static int bind_to(int fd, const struct sockaddr *addr, socklen_t len, const void *unused) {
+  (void)unused;
+  return bind(fd, addr, len) < 0 ? -errno : 0;
+}
+
 int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server) {
   if (!ret_server)
     return -EINVAL;
   int footprint = unet__footprint();
-  int fd = unet__socket_at(addr, packet, footprint, bind);
+  int fd = unet__socket_at(addr, packet, footprint, bind_to, NULL);
   if (fd < 0)
     return fd;
   unet_socket *socket;

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -103,7 +104,8 @@ int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
 }
 
 int unet__socket_at(const char *addr, bool packet, int footprint,
-                    int (*op)(int, const struct sockaddr *, socklen_t)) {
+                    int (*op)(int, const struct sockaddr *, socklen_t, const void *),
+                    const void *op_arg) {
   struct sockaddr_un sa;
   socklen_t len;
   int r = unet__sockaddr_encode(addr, &sa, &len);
@@ -112,42 +114,74 @@ int unet__socket_at(const char *addr, bool packet, int footprint,
   int fd = unet__socket_create(packet, footprint);
   if (fd < 0)
     return fd;
-  if (op(fd, (const struct sockaddr *)&sa, len) < 0) {
-    r = -errno;
+  r = op(fd, (const struct sockaddr *)&sa, len, op_arg);
+  if (r < 0) {
     close(fd);
     return r;
   }
   return fd;
 }
 
-/* connect(2) that retries EINTR, as Go's runtime (SA_RESTART) does. An
- * AF_UNIX connect interrupted while waiting for room in the listener's
- * backlog leaves the socket unconnected, so the retry starts afresh; should
+/* Bounds the next blocking connect by what is left of d: AF_UNIX's connect
+ * waits for room in the listener's backlog for up to SO_SNDTIMEO, then
+ * fails with EAGAIN. Returns 0, -ETIMEDOUT once d has passed, or the
+ * setsockopt errno. */
+static int bound_connect(int fd, struct unet__deadline *d) {
+  struct timespec left;
+  if (!unet__deadline_left(d, &left))
+    return -ETIMEDOUT;
+  /* A zero timeval means "forever": never round down to it. */
+  struct timeval tv = {.tv_sec = left.tv_sec, .tv_usec = left.tv_nsec / 1000 + 1};
+  if (tv.tv_usec >= 1000000) {
+    tv.tv_sec++;
+    tv.tv_usec -= 1000000;
+  }
+  return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
+}
+
+/* connect(2) that retries EINTR, as Go's runtime (SA_RESTART) does, within
+ * *timeout_ns (0: no limit, as Go). An AF_UNIX connect interrupted while
+ * waiting for room in the listener's backlog leaves the socket unconnected,
+ * so the retry starts afresh (with what is left of the deadline); should
  * the first attempt have connected after all, the retry's EISCONN says so. */
-static int connect_retrying(int fd, const struct sockaddr *addr, socklen_t len) {
+static int connect_within(int fd, const struct sockaddr *addr, socklen_t len,
+                          const void *timeout_ns) {
+  struct unet__deadline deadline = {.timeout_ns = *(const int64_t *)timeout_ns};
   bool retried = false;
   for (;;) {
+    if (deadline.timeout_ns > 0) {
+      int r = bound_connect(fd, &deadline);
+      if (r < 0)
+        return r;
+    }
     if (connect(fd, addr, len) == 0)
       return 0;
-    if (errno == EISCONN && retried)
+    int e = errno;
+    if (e == EISCONN && retried)
       return 0;
-    if (errno != EINTR)
-      return -1;
     retried = true;
+    /* EAGAIN with a deadline: SO_SNDTIMEO ran out, the deadline decides. */
+    if (e != EINTR && !(e == EAGAIN && deadline.timeout_ns > 0))
+      return -e;
   }
 }
 
-int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
-  if (!ret_socket)
+int unet_connect_timeout(const char *addr, bool packet, int64_t timeout_ns,
+                         unet_socket **ret_socket) {
+  if (!ret_socket || timeout_ns < 0)
     return -EINVAL;
   int footprint = unet__footprint();
-  int fd = unet__socket_at(addr, packet, footprint, connect_retrying);
+  int fd = unet__socket_at(addr, packet, footprint, connect_within, &timeout_ns);
   if (fd < 0)
     return fd;
   int r = unet__socket_adopt(fd, footprint, ret_socket);
   if (r < 0)
     close(fd);
   return r;
+}
+
+int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
+  return unet_connect_timeout(addr, packet, 0, ret_socket);
 }
 
 _Thread_local unsigned unet__calls_inside __attribute__((tls_model("initial-exec")));

@@ -30,10 +30,7 @@ void unet__deadline_start(struct unet__deadline *d, int64_t now) {
 /* The most seconds a struct timespec holds (2^31 - 1 with a 32-bit time_t). */
 #define MAX_SECONDS ((int64_t)(sizeof(time_t) < sizeof(int64_t) ? INT32_MAX : INT64_MAX / NS_PER_S))
 
-/* Sets *ret_left to what remains until the deadline, starting it on the
- * first call, clamped to what a timespec holds (the wait then goes round
- * again). Returns false once it has passed. */
-static bool time_left(struct unet__deadline *d, struct timespec *ret_left) {
+bool unet__deadline_left(struct unet__deadline *d, struct timespec *ret_left) {
   int64_t now = unet__now_ns();
   unet__deadline_start(d, now);
   if (d->at_ns <= now)
@@ -56,7 +53,7 @@ int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__de
     };
     struct timespec left, *limit = NULL;
     if (deadline && deadline->timeout_ns > 0) {
-      if (!time_left(deadline, &left))
+      if (!unet__deadline_left(deadline, &left))
         return -ETIMEDOUT;
       limit = &left;
     }
@@ -70,7 +67,7 @@ int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__de
       return -errno;
     }
     if (ready == 0)
-      continue; /* The deadline, or a clamped wait's end: time_left tells. */
+      continue; /* The deadline, or a clamped wait's end: deadline_left tells. */
     if (fds[1].revents & POLLIN)
       return -EBADF; /* The eventfd: Close or Release is under way. */
     return 0;

@@ -1,10 +1,15 @@
 // Beyond Go: a timeout on blocking reads, writes and accepts (-ETIMEDOUT),
 // against a peer that never answers; no effect when data is there or unset.
 #include <errno.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstddef>
+#include <cstring>
 #include <future>
 #include <string>
 #include <thread>
@@ -204,6 +209,94 @@ TEST_P(DeadlineTest, AnyNegativeTimeoutIsEinval) {
     unet_socket *s = nullptr;
     EXPECT_EQ(unet_server_socket_accept_timeout(server.get(), timeout, &s), -EINVAL);
   }
+}
+
+// A listener whose backlog is full (it never accepts), on an abstract name:
+// what a squatter does to every client.
+class FullBacklog {
+ public:
+  explicit FullBacklog(bool packet) : name_(unet_testing::UniqueAbstractName()) {
+    unet_server_socket *raw = nullptr;
+    EXPECT_EQ(unet_bind_and_listen(name_.c_str(), packet, &raw), 0);
+    server_.reset(raw);
+    struct sockaddr_un sa = {};
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path + 1, name_.c_str() + 1, name_.size() - 1);
+    socklen_t len = static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) + name_.size());
+    for (int i = 0; i < 64; i++) {
+      int fd = socket(AF_UNIX, (packet ? SOCK_SEQPACKET : SOCK_STREAM) | SOCK_NONBLOCK, 0);
+      if (connect(fd, reinterpret_cast<struct sockaddr *>(&sa), len) != 0) {
+        EXPECT_EQ(errno, EAGAIN);
+        close(fd);
+        return;
+      }
+      clients_.emplace_back(fd);
+    }
+    ADD_FAILURE() << "the backlog never filled";
+  }
+  const char *name() const { return name_.c_str(); }
+  unet_server_socket *server() { return server_.get(); }
+
+ private:
+  std::string name_;
+  ServerSocketPtr server_;
+  std::vector<unet_testing::UniqueFd> clients_;
+};
+
+TEST_P(DeadlineTest, ConnectToAFullBacklogTimesOut) {
+  FullBacklog squatter(packet());
+  auto start = Clock::now();
+  unet_socket *s = nullptr;
+  EXPECT_EQ(unet_connect_timeout(squatter.name(), packet(), kTimeoutNs, &s), -ETIMEDOUT);
+  EXPECT_EQ(s, nullptr);
+  EXPECT_GE(ElapsedNs(start), kTimeoutNs);
+  EXPECT_LT(ElapsedNs(start), kTimeoutNs + 500000000);
+}
+
+TEST_P(DeadlineTest, ConnectGetsInOnceTheServerAccepts) {
+  FullBacklog server(packet());
+  std::thread acceptor([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    unet_socket *accepted = nullptr;
+    EXPECT_EQ(unet_server_socket_accept(server.server(), &accepted), 0);
+    unet_socket_free(accepted);
+  });
+  unet_socket *s = nullptr;
+  EXPECT_EQ(unet_connect_timeout(server.name(), packet(), 10 * kTimeoutNs, &s), 0);
+  unet_socket_free(s);
+  acceptor.join();
+}
+
+// Signals (no SA_RESTART) every millisecond: each interrupted attempt is
+// retried with what is left, so the limit holds, neither cut short nor
+// started again.
+TEST_P(DeadlineTest, ConnectTimeoutHoldsUnderSignals) {
+  FullBacklog squatter(packet());
+  struct sigaction sa = {}, old = {};
+  sa.sa_handler = [](int) {};
+  ASSERT_EQ(sigaction(SIGALRM, &sa, &old), 0);
+  struct itimerval every_ms = {{0, 1000}, {0, 1000}}, off = {};
+  ASSERT_EQ(setitimer(ITIMER_REAL, &every_ms, nullptr), 0);
+  auto start = Clock::now();
+  unet_socket *s = nullptr;
+  int r = unet_connect_timeout(squatter.name(), packet(), kTimeoutNs, &s);
+  int64_t elapsed = ElapsedNs(start);
+  setitimer(ITIMER_REAL, &off, nullptr);
+  sigaction(SIGALRM, &old, nullptr);
+  EXPECT_EQ(r, -ETIMEDOUT);
+  EXPECT_GE(elapsed, kTimeoutNs);
+  EXPECT_LT(elapsed, kTimeoutNs + 500000000);
+}
+
+TEST_P(DeadlineTest, ConnectTimeoutArgumentsAreChecked) {
+  unet_socket *s = nullptr;
+  EXPECT_EQ(unet_connect_timeout("@x", packet(), -1, &s), -EINVAL);
+  EXPECT_EQ(unet_connect_timeout("@x", packet(), INT64_MIN, &s), -EINVAL);
+  EXPECT_EQ(unet_connect_timeout("@x", packet(), 0, nullptr), -EINVAL);
+  // No listener: the connect's own error, at once, whatever the limit.
+  std::string nobody = unet_testing::UniqueAbstractName();
+  EXPECT_EQ(unet_connect_timeout(nobody.c_str(), packet(), INT64_MAX, &s), -ECONNREFUSED);
+  EXPECT_EQ(s, nullptr);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, DeadlineTest, ::testing::Bool(), KindName);

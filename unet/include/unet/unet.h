@@ -447,10 +447,26 @@ UNET_API int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret
  * Returns 0 and *ret_socket, -EINVAL (NULL argument, name of UNET_MAX_NAME+1
  * bytes or more), or the socket/connect errno (-ENOENT, -ECONNREFUSED...).
  * A full backlog does not fail: the connect waits until the server
- * accepts, as Go's does. Nothing is left open on failure.
+ * accepts, as Go's does (unet_connect_timeout() bounds the wait). Nothing is left open on failure.
  * Costs socket, connect, fcntl x2, eventfd2, one allocation. Mirrors Connect.
  */
 UNET_API int unet_connect(const char *addr, bool packet, unet_socket **ret_socket);
+
+/*
+ * Beyond Go: unet_connect() that gives up with -ETIMEDOUT after timeout_ns
+ * nanoseconds of waiting for room in the listener's backlog (0 waits
+ * forever, as unet_connect). The defence against a server, or a squatter on
+ * an abstract name, that never accepts. Signals neither cut the wait short
+ * nor extend it. The limit is the kernel's SO_SNDTIMEO, set on the socket
+ * before each connect attempt and left there (moot: the socket is
+ * non-blocking afterwards).
+ * Returns as unet_connect(), plus -ETIMEDOUT, and -EINVAL for a negative
+ * timeout_ns. Nothing is left open on failure. Costs unet_connect's calls
+ * plus, with a limit, clock_gettime and one setsockopt(SO_SNDTIMEO) per
+ * attempt.
+ */
+UNET_API int unet_connect_timeout(const char *addr, bool packet, int64_t timeout_ns,
+                                  unet_socket **ret_socket);
 
 /*
  * Closes the socket: marks it closed (later calls answer -EBADF),
