@@ -96,9 +96,13 @@ static inline bool unet__control_len_ok(const unet_control_message *c) {
  * the parent: see unet_socket_release). On success the caller must
  * unet__socket_leave(s). Inline: it is on every call. */
 static inline int unet__socket_enter(struct unet_socket *s) {
-  if (unet__socket_inherited(s))
+  /* Counted before s is read: a handler that interrupts from here on never
+   * waits for this call, nor frees s under it. */
+  unet__calls_inside++;
+  if (unet__socket_inherited(s)) {
+    unet__calls_inside--;
     return -ECHILD;
-  unet__calls_inside++; /* Before entering: a handler never waits for us. */
+  }
   if (!unet__gate_enter(&s->gate)) {
     unet__calls_inside--;
     return -EBADF;
@@ -133,9 +137,10 @@ void unet__deadline_start(struct unet__deadline *d, int64_t now);
  * then goes round again). Returns false once it has passed. */
 bool unet__deadline_left(struct unet__deadline *d, struct timespec *ret_left);
 
-/* Blocks until fd is readable (or writable) or s is closing. Returns 0,
- * -EBADF when closing, -ETIMEDOUT past the deadline, or the ppoll errno.
- * Caller is inside the gate. */
+/* Blocks until fd is readable (or writable) or s is closing. Returns 0, 1
+ * when fd reported a hang-up or an error (POLLHUP, POLLERR) rather than
+ * data, -EBADF when closing, -ETIMEDOUT past the deadline, or the ppoll
+ * errno. Caller is inside the gate. */
 int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__deadline *deadline);
 
 /* Retries recvmsg without sleeping for up to the socket's spin budget (see

@@ -90,6 +90,7 @@ int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
   if (fd < 0)
     return fd;
   int footprint = s->socket.footprint;
+  bool hung_up = false;
   int r;
   for (;;) {
     int nfd = accept_once(fd, footprint);
@@ -106,9 +107,17 @@ int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
       continue;
     if (r != -EAGAIN)
       break;
+    /* Hung up and still nothing to accept: no connection can come any
+     * more (Go's loop spins here). Close's own shutdown comes after it
+     * swapped the fd out, so that one reads as -EBADF, as without it. */
+    if (hung_up) {
+      r = atomic_load_explicit(&s->socket.fd, memory_order_acquire) < 0 ? -EBADF : -EINVAL;
+      break;
+    }
     r = unet__socket_wait(&s->socket, fd, false, &deadline);
     if (r < 0)
       break;
+    hung_up = r == 1;
   }
   unet__socket_leave(&s->socket);
   return r;

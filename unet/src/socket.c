@@ -191,23 +191,28 @@ int unet__socket_retire(struct unet_socket *s, bool shutdown_first) {
   /* Waiting for the threads inside would wait for this one. */
   if (!inherited && unet__calls_inside > 0)
     return -EDEADLK;
+  /* Counted as inside while retiring: a handler that interrupts Close or
+   * Release (in the futex wait, say) and frees s gets -EDEADLK and leaks
+   * it, instead of freeing the memory this call still uses. */
+  unet__calls_inside++;
   int fd = atomic_exchange_explicit(&s->fd, -1, memory_order_acq_rel);
-  if (fd < 0)
-    return -EBADF;
-  /* An inherited socket's eventfd and gate are the parent's: only the
-   * child's copy of the eventfd is closed. */
-  if (!inherited) {
-    if (shutdown_first)
-      shutdown(fd, SHUT_RDWR); /* Cancels pending accepts; errors ignored, as Go. */
-    /* Wake every thread in ppoll; the counter cannot overflow with one write. */
-    uint64_t one = 1;
-    ssize_t ignored = write(s->efd, &one, sizeof(one));
-    (void)ignored;
-    unet__gate_close(&s->gate);
+  if (fd >= 0) {
+    /* An inherited socket's eventfd and gate are the parent's: only the
+     * child's copy of the eventfd is closed. */
+    if (!inherited) {
+      if (shutdown_first)
+        shutdown(fd, SHUT_RDWR); /* Cancels pending accepts; errors ignored, as Go. */
+      /* Wake every thread in ppoll; the counter cannot overflow with one write. */
+      uint64_t one = 1;
+      ssize_t ignored = write(s->efd, &one, sizeof(one));
+      (void)ignored;
+      unet__gate_close(&s->gate);
+    }
+    close(s->efd);
+    s->efd = -1;
   }
-  close(s->efd);
-  s->efd = -1;
-  return fd;
+  unet__calls_inside--;
+  return fd < 0 ? -EBADF : fd;
 }
 
 int unet_socket_close(unet_socket *s) {

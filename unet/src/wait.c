@@ -70,6 +70,6 @@ int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__de
       continue; /* The deadline, or a clamped wait's end: deadline_left tells. */
     if (fds[1].revents & POLLIN)
       return -EBADF; /* The eventfd: Close or Release is under way. */
-    return 0;
+    return fds[0].revents & (POLLHUP | POLLERR) ? 1 : 0;
   }
 }

@@ -2,6 +2,8 @@
 // recvmsg keeps Close from returning and from closing the fd until it has
 // left (recvmsg and close are wrapped at link time to watch one fd).
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -114,6 +116,49 @@ TEST_P(CloseOrderTest, ReleaseDoesNotShutDown) {
   char c;
   struct iovec iov = {&c, 1};
   EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EAGAIN);
+}
+
+// A handler that interrupts Close while it waits for a reader (held inside
+// recvmsg) is inside a call of this library: its Close answers -EDEADLK,
+// so its free would leak the socket rather than free memory the
+// interrupted Close still uses.
+std::atomic<unet_socket *> g_handler_socket{nullptr};
+std::atomic<int> g_handler_result{0};
+
+TEST_P(CloseOrderTest, CloseFromAHandlerThatInterruptedCloseIsEdeadlk) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_write(pair.b.get(), "x", 1), 1);
+  g_hold = true;
+  g_fd = unet_socket_fd(pair.a.get());
+  auto reader = std::async(std::launch::async, [&] {
+    char c;
+    return unet_socket_read(pair.a.get(), &c, 1);
+  });
+  while (!g_in_recvmsg.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  struct sigaction sa = {}, old = {};
+  sa.sa_handler = [](int) { g_handler_result = unet_socket_close(g_handler_socket.load()); };
+  ASSERT_EQ(sigaction(SIGUSR2, &sa, &old), 0);
+  g_handler_socket = pair.a.get();
+  g_handler_result = 1;
+  std::atomic<pthread_t> closer_thread{};
+  std::atomic<bool> closer_ready{false};
+  auto closer = std::async(std::launch::async, [&] {
+    closer_thread = pthread_self();
+    closer_ready = true;
+    return unet_socket_close(pair.a.get());
+  });
+  while (!closer_ready.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Waiting in Close.
+  pthread_kill(closer_thread.load(), SIGUSR2);
+  while (g_handler_result.load() == 1)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  g_hold = false;
+  EXPECT_EQ(reader.get(), 1);
+  EXPECT_EQ(closer.get(), 0);
+  sigaction(SIGUSR2, &old, nullptr);
+  EXPECT_EQ(g_handler_result.load(), -EDEADLK);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, CloseOrderTest, ::testing::Bool(), KindName);

@@ -8,7 +8,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "testing/unet_fixture.h"
@@ -171,6 +174,28 @@ TEST_P(ServerSocketTest, AcceptWithoutListenIsEinval) {
   ServerSocketPtr server(raw_server);
   unet_socket *s = nullptr;
   EXPECT_EQ(unet_server_socket_accept(server.get(), &s), -EINVAL);
+}
+
+// shutdown(2) on the listening fd stops a blocked accept (the
+// async-signal-safe way): -EINVAL, at once, no spinning on the hang-up; a
+// later accept answers the same.
+TEST_P(ServerSocketTest, ShutdownOfTheListeningFdEndsABlockedAccept) {
+  auto server = Listen(UniqueAbstractName());
+  auto accept = std::async(std::launch::async, [&] {
+    unet_socket *s = nullptr;
+    int r = unet_server_socket_accept(server.get(), &s);
+    unet_socket_free(s);
+    return r;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(shutdown(unet_server_socket_fd(server.get()), SHUT_RDWR), 0);
+  if (accept.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    ADD_FAILURE() << "accept still blocked (spinning) after the shutdown";
+    EXPECT_EQ(unet_server_socket_close(server.get()), 0);  // Ends it.
+  }
+  EXPECT_EQ(accept.get(), -EINVAL);
+  unet_socket *s = nullptr;
+  EXPECT_EQ(unet_server_socket_accept_timeout(server.get(), INT64_MAX, &s), -EINVAL);
 }
 
 TEST_P(ServerSocketTest, ReleaseHandsOverTheListeningFd) {

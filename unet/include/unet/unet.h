@@ -76,13 +76,17 @@
  * Signals
  *   Async-signal-safe: unet_socket_shutdown() (the way to stop a blocked
  *   reader or writer from a handler: it wakes with UNET_EOF, -EPIPE or
- *   -ECONNRESET), unet_socket_fd() and unet_strerror(). Not
+ *   -ECONNRESET), unet_socket_fd() and unet_strerror(); a blocked accept is
+ *   stopped by shutdown(unet_server_socket_fd(s), SHUT_RDWR): it returns
+ *   -EINVAL. Not
  *   async-signal-safe: Close, Release and free (they wait for the threads
  *   inside, and free calls free(3)). A Close or Release made by a thread
  *   that is inside another call of this library (a handler that interrupted
  *   one) answers -EDEADLK and changes nothing, rather than wait for itself;
  *   free then leaks the socket rather than free it under the interrupted
- *   call. Handlers without SA_RESTART are fine: every call retries EINTR.
+ *   call; Close and Release themselves count as such calls while they run
+ *   (a handler interrupting them gets -EDEADLK). Handlers without
+ *   SA_RESTART are fine: every call retries EINTR.
  *
  * Close-on-exec
  *   In the default footprint every socket, eventfd and accepted fd the
@@ -751,7 +755,9 @@ UNET_API int unet_server_socket_listen(unet_server_socket *s);
  * in the default footprint (in Go's: accept4 without flags, then fcntl).
  * Returns 0 and *ret_socket, -EBADF when the server is or gets closed or
  * released (also from another thread while blocked), -EINVAL (NULL argument,
- * or not listening), or the accept4/eventfd errno; the accepted fd is closed
+ * not listening, or the listening fd was shut down: shutdown(2) on
+ * unet_server_socket_fd() is the async-signal-safe way to stop a blocked
+ * accept, where Go's loop would spin), or the accept4/eventfd errno; the accepted fd is closed
  * if it cannot be wrapped. Costs accept4, eventfd2, one allocation, plus
  * ppoll + accept4 per wait. Mirrors ServerSocket.Accept.
  */
