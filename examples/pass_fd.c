@@ -29,15 +29,18 @@ int main(void) {
   char byte;
   struct iovec in = {.iov_base = &byte, .iov_len = 1};
   if (r == 1 && unet_socket_reader_readv(&rd, &in, 1) == 1) {
+    /* take_fds moves them out: they are ours to close, and the message no
+     * longer lists them (close_fds, or a later read, cannot touch them). */
     int fds[UNET_MAX_FDS + 1];
-    int n = unet_control_message_extract_fds(&rd.control, fds, UNET_MAX_FDS + 1);
+    int n = unet_control_message_take_fds(&rd.control, fds, UNET_MAX_FDS + 1);
     for (int i = 0; i < n; i++) {
       char name[64];
       ssize_t len = read(fds[i], name, sizeof(name));
       printf("received fd %d: %.*s", fds[i], (int)(len > 0 ? len : 0), name);
-      close(fds[i]); /* Extracted fds belong to the caller. */
+      close(fds[i]);
     }
   }
+  unet_control_message_close_fds(&rd.control); /* Any not taken. */
   unet_socket_free(a); /* Closes, then frees. */
   unet_socket_free(b);
   return 0;

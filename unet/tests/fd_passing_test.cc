@@ -205,6 +205,28 @@ TEST_P(FdPassingTest, TakeThenCloseFdsLeavesTakenOpen) {
   EXPECT_EQ(unet_control_message_take_fds(&r.control, &fd, 1), 0);
 }
 
+// A failed read leaves the message as it was (Go): after take_fds and a
+// close of our own, the fd's number is reused, a read fails, and the
+// cleanup close_fds must not close the number's new owner.
+TEST_P(FdPassingTest, CleanupAfterTakeAndAFailedReadClosesNothingElse) {
+  auto pair = MakeSocketPair(packet());
+  std::vector<UniqueFd> keep;
+  ASSERT_NO_FATAL_FAILURE(SendFds(pair.a.get(), Pipes(1, &keep)));
+  unet_socket_reader r;
+  ASSERT_NO_FATAL_FAILURE(ReadWithRoom(pair.b.get(), 1, &r));
+  int fd = -1;
+  ASSERT_EQ(unet_control_message_take_fds(&r.control, &fd, 1), 1);
+  close(fd);
+  UniqueFd reused(dup(0));  // The lowest free number: fd's.
+  ASSERT_EQ(reused.get(), fd);
+  r.blocking = false;
+  char byte;
+  struct iovec iov = {&byte, 1};
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EAGAIN);
+  unet_control_message_close_fds(&r.control);
+  EXPECT_GE(fcntl(reused.get(), F_GETFD), 0);
+}
+
 TEST_P(FdPassingTest, ReceivedFdsAreCloseOnExecByDefault) {
   // Beyond Go (whose received fds are inheritable): MSG_CMSG_CLOEXEC.
   auto pair = MakeSocketPair(packet());

@@ -697,6 +697,12 @@ UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, boo
  * or negative iovcnt; -EMSGSIZE for iovcnt over IOV_MAX (as the kernel); or
  * the recvmsg errno.
  * Stream sockets ignore MSG_TRUNC, so UNET_ETRUNC is a seqpacket matter.
+ * A failed read leaves r->control as it was (Go's ReadVec): it still lists
+ * the fds of the last successful read, so fds closed by hand after
+ * extract_fds must not meet close_fds later (their numbers may be reused
+ * by then); take_fds, which moves the fds out, is the safe way. The room
+ * shrinks to what arrived: enable fds again before each read that may
+ * carry some (a read without room makes the kernel drop a message's fds).
  * Costs one recvmsg when data is there; no allocation ever.
  * Mirrors SocketReader.ReadVec.
  */
