@@ -180,9 +180,11 @@ TEST(SyscallTableTest, EveryRuleIsComplete) {
       ASSERT_NE(r->call, nullptr) << r->name;
       EXPECT_EQ(std::string(r->call).rfind(std::string(r->name) + "(", 0), 0u) << r->call;
       EXPECT_EQ(r->args_checked & ~0x3fu, 0u) << r->call;
-      for (int i = 0; i < 6; i++)
-        if (!(r->args_checked & (1u << i)))
+      for (int i = 0; i < 6; i++) {
+        if (!(r->args_checked & (1u << i))) {
           EXPECT_EQ(r->args[i], 0u) << r->call;
+        }
+      }
     }
     EXPECT_GT(count, 20u);
     EXPECT_EQ(unet_syscall_rule_at(footprint, SIZE_MAX), nullptr);
