@@ -242,6 +242,14 @@ static int add_libunet(scmp_filter_ctx ctx, int footprint) {
   return 0;
 }
 
+/* The Go runtime's own calls that the policies predate (see policies.h). */
+static const struct rule go_runtime[] = {
+    {"eventfd2",
+     A(0) | A(1),
+     {0, EFD_CLOEXEC | EFD_NONBLOCK},
+     "Go 1.23+ runtime/netpoll_epoll.go netpollinit (sid's Go; not unet's call)"},
+};
+
 static int build(scmp_filter_ctx ctx, enum policy policy, const int *extra, size_t extra_count) {
   static bool watched[MAX_NR];
   memset(watched, 0, sizeof(watched));
@@ -293,15 +301,26 @@ static int build(scmp_filter_ctx ctx, enum policy policy, const int *extra, size
   return r;
 }
 
-int policy_load(enum policy policy, const int *extra_options, size_t extra_count) {
+static int load(enum policy policy, const int *extra_options, size_t extra_count,
+                bool for_go_runtime) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
   if (!ctx)
     return -ENOMEM;
   int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
   if (r == 0)
     r = build(ctx, policy, extra_options, extra_count);
+  if (r == 0 && for_go_runtime)
+    r = add_transcribed(ctx, go_runtime, sizeof(go_runtime) / sizeof(go_runtime[0]), true);
   if (r == 0)
     r = seccomp_load(ctx);
   seccomp_release(ctx);
   return r;
+}
+
+int policy_load(enum policy policy, const int *extra_options, size_t extra_count) {
+  return load(policy, extra_options, extra_count, false);
+}
+
+int policy_load_for_go_runtime(enum policy policy, const int *extra_options, size_t extra_count) {
+  return load(policy, extra_options, extra_count, true);
 }

@@ -31,6 +31,12 @@ const char *policy_name(enum policy policy);
  * Returns 0 or a negative errno. */
 int policy_load(enum policy policy, const int *extra_options, size_t extra_count);
 
+/* policy_load() for a Go program (the control): also allows the watched
+ * calls that the Go runtime itself makes and the 2022-2024 policies
+ * predate (Go 1.23's netpoller: eventfd2(0, EFD_CLOEXEC | EFD_NONBLOCK)).
+ * They are the toolchain's, not unet's, so the C runs never get them. */
+int policy_load_for_go_runtime(enum policy policy, const int *extra_options, size_t extra_count);
+
 #ifdef __cplusplus
 }
 #endif

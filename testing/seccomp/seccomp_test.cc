@@ -166,7 +166,7 @@ int RunGoControl(policy policy, std::string *output) {
     dup2(pipe_fds[1], 1);
     dup2(pipe_fds[1], 2);
     int option = WORKLOAD_SOCKET_OPTION;
-    if (policy_load(policy, &option, 1) < 0)
+    if (policy_load_for_go_runtime(policy, &option, 1) < 0)
       _exit(3);
     execl(go_workload, go_workload, dir.path(), (char *)nullptr);
     _exit(4);
