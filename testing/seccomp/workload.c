@@ -301,6 +301,18 @@ static void beyond(const char *name) {
   if (pidfd >= 0)
     close(pidfd);
   unet_control_message_close_fds(&r.control);
+  /* A whole message with an fd, and the bounded take (towards b, which
+   * does not ask for credentials). */
+  unet_socket_writer_init(&w, a, true);
+  EXPECT(unet_control_message_pack_fds(&w.control, &sent, 1) == 0);
+  size_t written = 0, got = 0;
+  EXPECT(unet_socket_writer_write_all(&w, &out, 1, &written) == 1);
+  unet_socket_reader_init(&r, b, true);
+  EXPECT(unet_control_message_enable_fds(&r.control, 1) == 0);
+  struct iovec one = {.iov_base = buf, .iov_len = 1};
+  EXPECT(unet_socket_reader_read_full(&r, &one, 1, &got) == 1);
+  EXPECT(unet_control_message_count_fds(&r.control) == 1);
+  EXPECT(unet_control_message_take_fds_closing_rest(&r.control, fds, 0) == 0);
   pidfd = unet_socket_peer_pidfd(a);
   EXPECT(pidfd >= 0 || pidfd == -ENOPROTOOPT);
   if (pidfd >= 0)

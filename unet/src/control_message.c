@@ -77,11 +77,18 @@ int unet_control_message_enable_fds(unet_control_message *c, int count) {
   return 0;
 }
 
-/* extract_fds and take_fds. take: skip messages of other kinds instead of
- * failing on them (Go's ExtractFDs fails), and blank the slots of the fds
+/* What collect_fds does with the fds it finds. */
+enum collect {
+  EXTRACT,         /* copy them out (Go's ExtractFDs) */
+  TAKE,            /* move them out */
+  TAKE_CLOSE_REST, /* move up to max_fds out, close the others */
+};
+
+/* extract_fds and the takes. The takes skip messages of other kinds instead
+ * of failing on them (Go's ExtractFDs fails), and blank the slots of the fds
  * copied out, moving them to the caller (Go's ExtractFDs leaves them, so a
  * later CloseFDs closes them). */
-static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, bool take) {
+static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, enum collect how) {
   if (!c || (!ret_fds && max_fds > 0))
     return -EINVAL;
   /* First pass: validate everything and count, so failure extracts nothing. */
@@ -90,7 +97,7 @@ static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, bo
   int r;
   while ((r = next_cmsg(c, &offset, &v)) > 0) {
     if (!is_rights(&v)) {
-      if (take)
+      if (how != EXTRACT)
         continue;
       return -EINVAL;
     }
@@ -99,7 +106,7 @@ static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, bo
   }
   if (r < 0)
     return r;
-  if (count > max_fds)
+  if (count > max_fds && how != TAKE_CLOSE_REST)
     return -ENOBUFS;
 
   size_t n = 0;
@@ -111,8 +118,11 @@ static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, bo
       int fd = fd_at(c, &v, i);
       if (fd < 0)
         continue;
-      ret_fds[n++] = fd;
-      if (take)
+      if (n < max_fds)
+        ret_fds[n++] = fd;
+      else
+        close(fd); /* TAKE_CLOSE_REST only: the others fit. */
+      if (how != EXTRACT)
         clear_fd_at(c, &v, i);
     }
   }
@@ -120,11 +130,31 @@ static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, bo
 }
 
 int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds, size_t max_fds) {
-  return collect_fds(c, ret_fds, max_fds, false);
+  return collect_fds(c, ret_fds, max_fds, EXTRACT);
 }
 
 int unet_control_message_take_fds(unet_control_message *c, int *ret_fds, size_t max_fds) {
-  return collect_fds(c, ret_fds, max_fds, true);
+  return collect_fds(c, ret_fds, max_fds, TAKE);
+}
+
+int unet_control_message_take_fds_closing_rest(unet_control_message *c, int *ret_fds,
+                                               size_t max_fds) {
+  return collect_fds(c, ret_fds, max_fds, TAKE_CLOSE_REST);
+}
+
+int unet_control_message_count_fds(const unet_control_message *c) {
+  if (!c)
+    return -EINVAL;
+  size_t count = 0, offset = 0;
+  struct cmsg_view v;
+  int r;
+  while ((r = next_cmsg(c, &offset, &v)) > 0) {
+    if (!is_rights(&v))
+      continue;
+    for (size_t i = 0; i < v.data_len / sizeof(int); i++)
+      count += fd_at(c, &v, i) >= 0;
+  }
+  return r < 0 ? r : (int)count;
 }
 
 void unet_control_message_close_fds(unet_control_message *c) {

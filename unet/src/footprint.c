@@ -37,7 +37,8 @@ int unet_set_footprint(int footprint) {
   "unet_server_socket_release unet_server_socket_free"
 #define BLOCKING                                                                           \
   "unet_socket_read unet_socket_write unet_socket_reader_readv unet_socket_writer_writev " \
-  "unet_server_socket_accept unet_server_socket_accept_timeout"
+  "unet_socket_reader_read_full unet_socket_writer_write_all unet_server_socket_accept "   \
+  "unet_server_socket_accept_timeout"
 
 struct row {
   unsigned footprints;
@@ -110,15 +111,16 @@ static const struct row rows[] = {
     BEYOND(BOTH, WRAPPING, madvise, ANY, 4096, MADV_WIPEONFORK),
     BEYOND(BOTH, WRAPPING, munmap, ANY, 4096),
     /* Reading and writing. */
-    RULE(GO, "unet_socket_read unet_socket_reader_readv",
+    RULE(GO, "unet_socket_read unet_socket_reader_readv unet_socket_reader_read_full",
          recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC),
     /* A default-footprint reader that sets inheritable_fds. */
-    RULE(DEFAULT, "unet_socket_reader_readv", recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC),
+    RULE(DEFAULT, "unet_socket_reader_readv unet_socket_reader_read_full",
+         recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC),
     /* The default footprint's reads, and a Go-footprint reader that clears
      * inheritable_fds. */
-    BEYOND(BOTH, "unet_socket_read unet_socket_reader_readv",
+    BEYOND(BOTH, "unet_socket_read unet_socket_reader_readv unet_socket_reader_read_full",
            recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC),
-    RULE(BOTH, "unet_socket_write unet_socket_writer_writev",
+    RULE(BOTH, "unet_socket_write unet_socket_writer_writev unet_socket_writer_write_all",
          sendmsg, ANY, ANY, MSG_DONTWAIT | MSG_NOSIGNAL),
     /* Waiting, as Go's raw call; the timeout is 0 unless a reader,
      * writer or accept has a deadline (beyond Go). */
@@ -126,6 +128,7 @@ static const struct row rows[] = {
     /* Deadlines and spinning read the clock: the vDSO, a syscall only on
      * clocks the vDSO cannot read. */
     BEYOND(BOTH, "unet_socket_read unet_socket_reader_readv unet_socket_writer_writev "
+                 "unet_socket_reader_read_full unet_socket_writer_write_all "
                  "unet_connect_timeout unet_server_socket_accept_timeout",
            clock_gettime, CLOCK_MONOTONIC, ANY),
     /* Closing: Go's order. The gate's futex calls pass every argument. */
@@ -140,11 +143,14 @@ static const struct row rows[] = {
                "unet_socket_writer_writev unet_socket_shutdown unet_socket_getsockopt "
                "unet_socket_setsockopt unet_socket_peer_cred unet_socket_peer_name "
                "unet_socket_sock_name unet_socket_pass_credentials unet_socket_pass_pidfd "
-               "unet_socket_peer_pidfd unet_socket_set_spin unet_server_socket_listen "
+               "unet_socket_peer_pidfd unet_socket_set_spin unet_socket_reader_read_full "
+               "unet_socket_writer_write_all unet_server_socket_listen "
                "unet_server_socket_accept unet_server_socket_accept_timeout",
          futex, ANY, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0),
     /* Also on the error paths of the functions that wrap an fd. */
-    RULE(BOTH, CLOSING " " WRAPPING " unet_control_message_close_fds", close, ANY),
+    RULE(BOTH, CLOSING " " WRAPPING " unet_control_message_close_fds "
+                        "unet_control_message_take_fds_closing_rest",
+         close, ANY),
     /* Options and names. */
     RULE(BOTH, "unet_socket_peer_cred", getsockopt, ANY, SOL_SOCKET, SO_PEERCRED, ANY, ANY),
     RULE(BOTH, "unet_socket_sock_name", getsockname, ANY, ANY, ANY),

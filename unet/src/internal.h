@@ -115,6 +115,23 @@ static inline int unet__socket_enter(struct unet_socket *s) {
   return fd;
 }
 
+struct unet__deadline;
+
+/* One successful sendmsg or recvmsg on s, as Go's WriteVec/ReadVec: retry
+ * EINTR; on EAGAIN return it when not blocking, else spin (reads, if the
+ * socket asks for it) and wait. Returns the syscall's count or a negative
+ * errno. */
+ssize_t unet__transfer(unet_socket *s, struct msghdr *msg, int flags, bool write, bool blocking,
+                       struct unet__deadline *deadline);
+
+/* 0, -EINVAL (NULL with a count, negative count) or -EMSGSIZE (more than
+ * the kernel takes, answered before it would read the array). */
+int unet__check_iov(const struct iovec *iov, int iovcnt);
+
+/* The buffers' total, saturating: the kernel took them, but a caller's
+ * lengths may still add up past SIZE_MAX. */
+size_t unet__iov_length(const struct iovec *iov, int iovcnt);
+
 /* The optional time limit of one blocking call: started by its first wait
  * (or spin), so a call that never waits never reads the clock. */
 struct unet__deadline {

@@ -6,12 +6,8 @@
 
 #include "internal.h"
 
-/* One successful sendmsg or recvmsg on s, as Go's WriteVec/ReadVec: retry
- * EINTR; on EAGAIN return it when not blocking, else spin (reads, if the
- * socket asks for it) and wait. Returns the syscall's count or a negative
- * errno. */
-static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool write, bool blocking,
-                        struct unet__deadline *deadline) {
+ssize_t unet__transfer(unet_socket *s, struct msghdr *msg, int flags, bool write, bool blocking,
+                       struct unet__deadline *deadline) {
   int fd = unet__socket_enter(s);
   if (fd < 0)
     return fd;
@@ -40,9 +36,7 @@ static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool writ
   return n;
 }
 
-/* 0, -EINVAL (NULL with a count, negative count) or -EMSGSIZE (more than
- * the kernel takes, answered before it would read the array). */
-static int check_iov(const struct iovec *iov, int iovcnt) {
+int unet__check_iov(const struct iovec *iov, int iovcnt) {
   if (iovcnt < 0 || (!iov && iovcnt > 0))
     return -EINVAL;
   return iovcnt > IOV_MAX ? -EMSGSIZE : 0;
@@ -71,9 +65,7 @@ void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, bool blockin
   memset(w->reserved, 0, sizeof(w->reserved));
 }
 
-/* The buffers' total, saturating: the kernel took them, but a caller's
- * lengths may still add up past SIZE_MAX. */
-static size_t iov_length(const struct iovec *iov, int iovcnt) {
+size_t unet__iov_length(const struct iovec *iov, int iovcnt) {
   size_t length = 0;
   for (int i = 0; i < iovcnt; i++)
     length = iov[i].iov_len > SIZE_MAX - length ? SIZE_MAX : length + iov[i].iov_len;
@@ -83,7 +75,7 @@ static size_t iov_length(const struct iovec *iov, int iovcnt) {
 ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov, int iovcnt) {
   if (!r || !r->socket || r->timeout_ns < 0 || !unet__control_len_ok(&r->control))
     return -EINVAL;
-  int bad = check_iov(iov, iovcnt);
+  int bad = unet__check_iov(iov, iovcnt);
   if (bad < 0)
     return bad;
   struct msghdr msg = {
@@ -96,7 +88,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
   int flags = MSG_DONTWAIT | MSG_TRUNC | (r->inheritable_fds ? 0 : MSG_CMSG_CLOEXEC);
   struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
 
-  ssize_t n = transfer(r->socket, &msg, flags, false, r->blocking, &deadline);
+  ssize_t n = unet__transfer(r->socket, &msg, flags, false, r->blocking, &deadline);
   if (n < 0)
     return n;
 
@@ -108,7 +100,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
   /* Stream and seqpacket sockets both say "peer closed" with 0 bytes. */
   if (n == 0)
     return UNET_EOF;
-  size_t length = iov_length(iov, iovcnt);
+  size_t length = unet__iov_length(iov, iovcnt);
   if ((size_t)n > length)
     return UNET_ETRUNC;
   return n;
@@ -117,7 +109,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
 ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov, int iovcnt) {
   if (!w || !w->socket || w->timeout_ns < 0 || !unet__control_len_ok(&w->control))
     return -EINVAL;
-  int bad = check_iov(iov, iovcnt);
+  int bad = unet__check_iov(iov, iovcnt);
   if (bad < 0)
     return bad;
   struct msghdr msg = {
@@ -129,7 +121,7 @@ ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov
 
   struct unet__deadline deadline = {.timeout_ns = w->timeout_ns};
 
-  return transfer(w->socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true, w->blocking, &deadline);
+  return unet__transfer(w->socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true, w->blocking, &deadline);
 }
 
 ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len) {

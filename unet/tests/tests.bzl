@@ -14,6 +14,7 @@ UNIT_TESTS = [
     "footprint_test",
     "fork_test",
     "gvisor_unet_test",
+    "message_test",
     "pidfd_test",
     "server_socket_test",
     "signal_test",

@@ -411,6 +411,26 @@ UNET_API UNET_MUST_USE int unet_control_message_take_fds(unet_control_message *c
  */
 UNET_API UNET_MUST_USE int unet_control_message_take_pidfd(unet_control_message *c);
 
+/*
+ * The number of received fds in *c (every SCM_RIGHTS message; taken or
+ * closed slots do not count): how large an array take_fds or extract_fds
+ * needs. Returns the count, or -EINVAL for a NULL c or malformed data.
+ * Costs nothing. Beyond Go.
+ */
+UNET_API int unet_control_message_count_fds(const unet_control_message *c);
+
+/*
+ * The bounded take: moves up to max_fds received fds into ret_fds (in
+ * order, as take_fds) and closes the others, so that a peer sending more
+ * than a protocol allows costs nothing but their close(2). Returns the
+ * number taken, or -EINVAL (NULL c, NULL ret_fds with max_fds > 0,
+ * malformed data: nothing taken or closed). Costs one close(2) per fd
+ * beyond max_fds. Beyond Go.
+ */
+UNET_API UNET_MUST_USE int unet_control_message_take_fds_closing_rest(unet_control_message *c,
+                                                                      int *ret_fds,
+                                                                      size_t max_fds);
+
 /* ---------------------------------------------------------------------------
  * Sockets (Go: type Socket)
  * ------------------------------------------------------------------------- */
@@ -724,6 +744,55 @@ UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct io
  */
 UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov,
                                            int iovcnt);
+
+/* -- Beyond Go: whole messages over a stream ---------------------------- */
+
+/*
+ * Writes every byte of iov[0..iovcnt) with w's blocking mode and timeout,
+ * sending w->control (fds, credentials) with the first sendmsg only: the
+ * loop that gVisor's lisafs (sock.go writeTo) and urpc (marshal) write by
+ * hand around Go's WriteVec, where forgetting to drop the control message
+ * after a partial write sends the fds again with every chunk (readers
+ * without room then make the kernel close the copies).
+ * *progress is a cursor, in bytes: set it to 0 for a new message; each call
+ * skips the first *progress bytes, sends the rest and advances it by what
+ * was sent, also when it fails. So after -EAGAIN (not blocking) or
+ * -ETIMEDOUT a call with the same arguments resumes; *progress > 0 means
+ * the control message went (it travels with the first byte). The timeout
+ * bounds the whole call.
+ * Returns the total (the sum of the lengths), or a negative errno as
+ * unet_socket_writer_writev(); -EINVAL for a NULL w, w->socket or progress,
+ * *progress past the total, a total over SSIZE_MAX, or a 0-byte message
+ * with a control message (a stream drops it; send a 0-byte seqpacket
+ * message with writev). A 0-byte message without one makes no syscall.
+ * Costs one sendmsg per chunk the kernel takes (at most 64 buffers each),
+ * plus the waits; no allocation. Beyond Go.
+ */
+UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struct iovec *iov,
+                                              int iovcnt, size_t *progress);
+
+/*
+ * Reads exactly the buffers' total into iov[0..iovcnt) with r's blocking
+ * mode and timeout, with r->control's room for fds on the first recvmsg
+ * only (lisafs's readFrom): the fds of the first chunk stay in r->control
+ * (take them with unet_control_message_take_fds()); a later chunk has no
+ * room, and fds arriving there are dropped by the kernel and flagged
+ * (MSG_CTRUNC in r->msg_flags, which collects every chunk's flags).
+ * gVisor's protocols send a message's fds with its first byte.
+ * *progress is the cursor of unet_socket_writer_write_all(): 0 for a new
+ * message, advanced by what arrived, also on failure; a call with the same
+ * arguments resumes. When a later chunk fails, the first chunk's fds are
+ * still in r->control: nothing leaks, they are the caller's to take or to
+ * close with unet_control_message_close_fds().
+ * Returns the total; UNET_EOF when the peer closed first (*progress says
+ * how much came); UNET_ETRUNC when a seqpacket message was longer than the
+ * rest of the buffers (*progress counts the buffers as full); or a negative
+ * errno as unet_socket_reader_readv(), -EINVAL as write_all.
+ * Costs one recvmsg per chunk (at most 64 buffers each), plus the waits; no
+ * allocation. Beyond Go.
+ */
+UNET_API ssize_t unet_socket_reader_read_full(unet_socket_reader *r, const struct iovec *iov,
+                                              int iovcnt, size_t *progress);
 
 /* ---------------------------------------------------------------------------
  * Server sockets (Go: type ServerSocket)
