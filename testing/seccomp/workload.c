@@ -321,7 +321,8 @@ static void beyond(const char *name) {
   unet_socket_free(b);
 
   unet_server_socket *server;
-  EXPECT(unet_bind_and_listen(name, false, &server) == 0);
+  EXPECT(unet_bind_mode(name, false, 0600, &server) == 0);
+  EXPECT(unet_server_socket_listen(server) == 0);
   if (report->failures)
     return;
   unet_socket *client, *accepted;

@@ -28,9 +28,10 @@ int unet_set_footprint(int footprint) {
 #define BOTH (DEFAULT | GO)
 
 /* The public functions that create a socket object: each wraps an fd. */
-#define WRAPPING                                                                   \
-  "unet_socket_new unet_server_socket_new unet_socketpair unet_connect "           \
-  "unet_connect_timeout unet_bind unet_bind_and_listen unet_server_socket_accept " \
+#define WRAPPING                                                         \
+  "unet_socket_new unet_server_socket_new unet_socketpair unet_connect " \
+  "unet_connect_timeout unet_bind unet_bind_and_listen unet_bind_mode "  \
+  "unet_server_socket_accept "                                           \
   "unet_server_socket_accept_timeout"
 #define CLOSING                                                                      \
   "unet_socket_close unet_socket_release unet_socket_free unet_server_socket_close " \
@@ -76,18 +77,20 @@ struct row {
 /* clang-format off */
 static const struct row rows[] = {
     /* Creating sockets. */
-    BEYOND(DEFAULT, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen",
+    BEYOND(DEFAULT, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen unet_bind_mode",
            socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
-    BEYOND(DEFAULT, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen",
+    BEYOND(DEFAULT, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen unet_bind_mode",
            socket, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0),
-    RULE(GO, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen", socket, AF_UNIX, SOCK_STREAM, 0),
-    RULE(GO, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen", socket, AF_UNIX, SOCK_SEQPACKET, 0),
+    RULE(GO, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen unet_bind_mode", socket, AF_UNIX, SOCK_STREAM, 0),
+    RULE(GO, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen unet_bind_mode", socket, AF_UNIX, SOCK_SEQPACKET, 0),
     RULE(BOTH, "unet_socketpair", socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ANY),
     RULE(BOTH, "unet_socketpair", socketpair, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ANY),
     RULE(BOTH, "unet_connect unet_connect_timeout", connect, ANY, ANY, ANY),
     /* A connect with a limit: the kernel's, per attempt. */
     BEYOND(BOTH, "unet_connect_timeout", setsockopt, ANY, SOL_SOCKET, SO_SNDTIMEO, ANY, ANY),
-    RULE(BOTH, "unet_bind unet_bind_and_listen", bind, ANY, ANY, ANY),
+    RULE(BOTH, "unet_bind unet_bind_and_listen unet_bind_mode", bind, ANY, ANY, ANY),
+    /* The socket file's mode, set on the socket before bind. */
+    BEYOND(BOTH, "unet_bind_mode", fchmod, ANY, ANY),
     RULE(BOTH, "unet_server_socket_listen unet_bind_and_listen",
          listen, ANY, UNET_LISTEN_BACKLOG),
     BEYOND(DEFAULT, "unet_server_socket_accept unet_server_socket_accept_timeout",

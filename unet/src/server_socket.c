@@ -1,6 +1,7 @@
 /* Server sockets: Bind, BindAndListen, Listen, Accept and their lifecycle. */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -20,6 +21,34 @@ int unet_server_socket_new(int fd, unet_server_socket **ret_server) {
 static int bind_to(int fd, const struct sockaddr *addr, socklen_t len, const void *unused) {
   (void)unused;
   return bind(fd, addr, len) < 0 ? -errno : 0;
+}
+
+/* The socket inode's mode before bind: Linux creates the socket file with
+ * it (less the umask), so the file is never looser than asked, not even
+ * for a moment, and the process's umask is not touched (systemd's
+ * socket_bind_with_mode() relies on the same). */
+static int bind_with_mode(int fd, const struct sockaddr *addr, socklen_t len, const void *mode) {
+  if (fchmod(fd, *(const mode_t *)mode) < 0)
+    return -errno;
+  return bind_to(fd, addr, len, NULL);
+}
+
+int unet_bind_mode(const char *addr, bool packet, mode_t mode, unet_server_socket **ret_server) {
+  /* An abstract name has no file, so no permissions to set. */
+  if (!ret_server || !addr || addr[0] == '@' || addr[0] == '\0' || (mode & ~(mode_t)0777))
+    return -EINVAL;
+  int footprint = unet__footprint();
+  int fd = unet__socket_at(addr, packet, footprint, bind_with_mode, &mode);
+  if (fd < 0)
+    return fd;
+  unet_socket *socket;
+  int r = unet__socket_adopt(fd, footprint, &socket);
+  if (r < 0) {
+    close(fd);
+    return r;
+  }
+  *ret_server = (unet_server_socket *)socket;
+  return 0;
 }
 
 int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server) {

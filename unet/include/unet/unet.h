@@ -816,6 +816,23 @@ UNET_API int unet_server_socket_new(int fd, unet_server_socket **ret_server);
  */
 UNET_API int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server);
 
+/*
+ * Beyond Go: unet_bind() to a path whose socket file gets the permission
+ * bits mode (0 to 0777) less the process's umask: never looser than mode,
+ * not even for a moment (the mode is set on the socket before bind, which
+ * creates the file with it), and the umask is not touched (it is
+ * process-wide: changing it races every thread that creates files). Who
+ * may connect to a path is whoever may write its file: 0600 or 0660 keeps
+ * other uids out. To get bits the umask removes, chmod(2) the path after
+ * binding, in a directory nobody else can write.
+ * Returns as unet_bind(), or -EINVAL also for an abstract name (it has no
+ * permissions at all: any process in the network namespace may connect to
+ * it or bind it first) or mode outside 0777. Costs unet_bind's calls plus
+ * one fchmod. Beyond Go.
+ */
+UNET_API int unet_bind_mode(const char *addr, bool packet, mode_t mode,
+                            unet_server_socket **ret_server);
+
 /* unet_bind() then unet_server_socket_listen(); on failure nothing is left
  * open (the bound path, if any, stays, as in Go). Mirrors BindAndListen. */
 UNET_API int unet_bind_and_listen(const char *addr, bool packet, unet_server_socket **ret_server);

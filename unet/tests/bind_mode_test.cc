@@ -1,0 +1,144 @@
+// unet_bind_mode: the socket file's mode, never looser than asked, with
+// the umask untouched; a second uid connecting in a loop while the server
+// binds never gets in (needs root to be that uid: skipped without).
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+using unet_testing::ServerSocketPtr;
+
+constexpr uid_t kOtherUid = 65534;  // nobody
+
+class BindModeTest : public unet_testing::UnetTest {
+ protected:
+  void SetUp() override {
+    UnetTest::SetUp();
+    char pattern[] = "/tmp/unet-bind-mode-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    ASSERT_EQ(chmod(dir_.c_str(), 0777), 0);  // The other uid may reach it.
+    path_ = dir_ + "/s";
+  }
+  void TearDown() override {
+    unlink(path_.c_str());
+    rmdir(dir_.c_str());
+    UnetTest::TearDown();
+  }
+
+  // The socket file's permission bits, or -1.
+  int FileMode() const {
+    struct stat st;
+    return stat(path_.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 07777) : -1;
+  }
+
+  // Whether a process of kOtherUid can connect to path_ now: a child that
+  // drops to that uid tries once.
+  bool OtherUidConnects() const {
+    pid_t pid = fork();
+    if (pid == 0) {
+      if (setgid(kOtherUid) != 0 || setuid(kOtherUid) != 0)
+        _exit(2);
+      _exit(ConnectOnce(path_) ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+
+  static bool ConnectOnce(const std::string &path) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = {};
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+    bool ok = connect(fd, reinterpret_cast<struct sockaddr *>(&sa), sizeof(sa)) == 0;
+    close(fd);
+    return ok;
+  }
+
+  ServerSocketPtr BindAndListen(mode_t mode) {
+    unet_server_socket *s = nullptr;
+    EXPECT_EQ(unet_bind_mode(path_.c_str(), false, mode, &s), 0);
+    ServerSocketPtr server(s);
+    if (s)
+      EXPECT_EQ(unet_server_socket_listen(s), 0);
+    return server;
+  }
+
+  std::string dir_, path_;
+};
+
+// The umask narrows the mode (never widens it), and is left as it was.
+TEST_F(BindModeTest, FileGetsTheModeLessTheUmask) {
+  mode_t old = umask(022);
+  ServerSocketPtr a = BindAndListen(0660);
+  EXPECT_EQ(FileMode(), 0640);
+  a.reset();
+  unlink(path_.c_str());
+  umask(0);
+  ServerSocketPtr b = BindAndListen(0600);
+  EXPECT_EQ(FileMode(), 0600);
+  EXPECT_EQ(umask(old), 0u);  // Untouched by the calls.
+}
+
+TEST_F(BindModeTest, AbstractNamesAndBadModesAreEinval) {
+  unet_server_socket *s = nullptr;
+  EXPECT_EQ(unet_bind_mode("@abstract", false, 0600, &s), -EINVAL);
+  EXPECT_EQ(unet_bind_mode("", false, 0600, &s), -EINVAL);
+  EXPECT_EQ(unet_bind_mode(nullptr, false, 0600, &s), -EINVAL);
+  EXPECT_EQ(unet_bind_mode(path_.c_str(), false, 01777, &s), -EINVAL);
+  EXPECT_EQ(unet_bind_mode(path_.c_str(), false, 0600, nullptr), -EINVAL);
+  EXPECT_EQ(s, nullptr);
+  EXPECT_EQ(FileMode(), -1);  // Nothing bound.
+  ServerSocketPtr first = BindAndListen(0600);
+  EXPECT_EQ(unet_bind_mode(path_.c_str(), false, 0600, &s), -EADDRINUSE);  // Never unlinks.
+}
+
+// With umask 0, another uid loops connecting while the server binds and
+// listens 200 times at 0600: it never gets in. The control: at 0666 it does
+// (so the loop could have seen a looser file).
+TEST_F(BindModeTest, AnotherUidNeverConnectsWhileTheServerBinds) {
+  if (geteuid() != 0)
+    GTEST_SKIP() << "needs root to run a process as uid " << kOtherUid;
+  mode_t old = umask(0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (setgid(kOtherUid) != 0 || setuid(kOtherUid) != 0)
+      _exit(2);
+    for (;;) {  // Until the parent stops it, unless it gets in.
+      if (ConnectOnce(path_))
+        _exit(1);
+    }
+  }
+  for (int i = 0; i < 200; i++) {
+    ServerSocketPtr server = BindAndListen(0600);
+    server.reset();
+    unlink(path_.c_str());
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << "the other uid connected";
+  EXPECT_FALSE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << "could not become the other uid";
+  ServerSocketPtr open_to_all = BindAndListen(0666);
+  EXPECT_TRUE(OtherUidConnects());
+  open_to_all.reset();
+  unlink(path_.c_str());
+  ServerSocketPtr owner_only = BindAndListen(0600);
+  EXPECT_FALSE(OtherUidConnects());
+  umask(old);
+}
+
+}  // namespace
