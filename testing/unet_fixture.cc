@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <random>
+#include <string>
 
 #include "testing/fd_census.h"
 
@@ -50,6 +52,19 @@ std::string UniqueAbstractName() {
 }
 
 const char *Emulator() { return getenv("LIBUNET_EMULATOR"); }
+
+pid_t PidOfPidfd(int pidfd) {
+  std::ifstream info("/proc/self/fdinfo/" + std::to_string(pidfd));
+  std::string key;
+  while (info >> key) {
+    if (key == "Pid:") {
+      pid_t pid = -1;
+      info >> pid;
+      return pid;
+    }
+  }
+  return -1;
+}
 
 // Defined only when linked with clang's profile runtime.
 extern "C" int __llvm_profile_write_file(void) __attribute__((weak));

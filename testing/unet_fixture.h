@@ -3,6 +3,8 @@
 #ifndef LIBUNET_TESTING_UNET_FIXTURE_H_
 #define LIBUNET_TESTING_UNET_FIXTURE_H_
 
+#include <sys/types.h>
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -53,6 +55,9 @@ std::string TempSocketPath(const std::string &name);
 
 // A unique abstract name ("@libunet-test-<pid>-<n>").
 std::string UniqueAbstractName();
+
+// The pid a pidfd refers to, from /proc/self/fdinfo ("Pid:"), or -1.
+pid_t PidOfPidfd(int pidfd);
 
 // The emulator the tests run under (LIBUNET_EMULATOR, set by --config=m32:
 // "qemu-i386"), or nullptr when they run natively.

@@ -292,6 +292,10 @@ static void beyond(const char *name) {
   EXPECT(unet_socket_reader_readv(&r, &in, 1) == 1);
   struct ucred cred;
   EXPECT(unet_control_message_credentials(&r.control, &cred) == 0);
+  int checked = -1;
+  EXPECT(unet_socket_check_peer(a, UNET_ANY_ID, UNET_ANY_ID, &checked) == 0 || checked == -1);
+  if (checked >= 0)
+    close(checked);
   int fds[2];
   int taken = unet_control_message_take_fds(&r.control, fds, 2);
   EXPECT(taken == 1);

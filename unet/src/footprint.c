@@ -146,7 +146,8 @@ static const struct row rows[] = {
                "unet_socket_writer_writev unet_socket_shutdown unet_socket_getsockopt "
                "unet_socket_setsockopt unet_socket_peer_cred unet_socket_peer_name "
                "unet_socket_sock_name unet_socket_pass_credentials unet_socket_pass_pidfd "
-               "unet_socket_peer_pidfd unet_socket_set_spin unet_socket_reader_read_full "
+               "unet_socket_peer_pidfd unet_socket_check_peer unet_socket_set_spin "
+               "unet_socket_reader_read_full "
                "unet_socket_writer_write_all unet_server_socket_listen "
                "unet_server_socket_accept unet_server_socket_accept_timeout",
          futex, ANY, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0),
@@ -155,14 +156,16 @@ static const struct row rows[] = {
                         "unet_control_message_take_fds_closing_rest",
          close, ANY),
     /* Options and names. */
-    RULE(BOTH, "unet_socket_peer_cred", getsockopt, ANY, SOL_SOCKET, SO_PEERCRED, ANY, ANY),
+    RULE(BOTH, "unet_socket_peer_cred unet_socket_check_peer",
+         getsockopt, ANY, SOL_SOCKET, SO_PEERCRED, ANY, ANY),
     RULE(BOTH, "unet_socket_sock_name", getsockname, ANY, ANY, ANY),
     RULE(BOTH, "unet_socket_peer_name", getpeername, ANY, ANY, ANY),
     /* Beyond Go: made only when the caller uses these functions. */
     BEYOND(BOTH, "unet_socket_pass_credentials",
            setsockopt, ANY, SOL_SOCKET, SO_PASSCRED, ANY, ANY),
     BEYOND(BOTH, "unet_socket_pass_pidfd", setsockopt, ANY, SOL_SOCKET, SO_PASSPIDFD, ANY, ANY),
-    BEYOND(BOTH, "unet_socket_peer_pidfd", getsockopt, ANY, SOL_SOCKET, SO_PEERPIDFD, ANY, ANY),
+    BEYOND(BOTH, "unet_socket_peer_pidfd unet_socket_check_peer",
+           getsockopt, ANY, SOL_SOCKET, SO_PEERPIDFD, ANY, ANY),
     BEYOND0(BOTH, "unet_control_message_pack_credentials", getpid),
     BEYOND0(BOTH, "unet_control_message_pack_credentials", getuid),
     BEYOND0(BOTH, "unet_control_message_pack_credentials", getgid),

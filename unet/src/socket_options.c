@@ -82,3 +82,22 @@ int unet_socket_peer_pidfd(unet_socket *s) {
   ssize_t r = unet_socket_getsockopt(s, SOL_SOCKET, SO_PEERPIDFD, &pidfd, sizeof(pidfd));
   return r < 0 ? (int)r : pidfd;
 }
+
+int unet_socket_check_peer(unet_socket *s, uid_t uid, gid_t gid, int *ret_pidfd) {
+  struct ucred cred;
+  int r = unet_socket_peer_cred(s, &cred);
+  if (r < 0)
+    return r;
+  if ((uid != (uid_t)UNET_ANY_ID && cred.uid != uid) ||
+      (gid != (gid_t)UNET_ANY_ID && cred.gid != gid))
+    return -EACCES;
+  if (!ret_pidfd)
+    return 0;
+  /* The kernel's peer pid is the one SO_PEERCRED named: the pidfd is of
+   * the process just checked, whatever became of its pid number since. */
+  int pidfd = unet_socket_peer_pidfd(s);
+  if (pidfd < 0)
+    return pidfd;
+  *ret_pidfd = pidfd;
+  return 0;
+}

@@ -1,6 +1,7 @@
-// unet_bind_mode: the socket file's mode, never looser than asked, with
-// the umask untouched; a second uid connecting in a loop while the server
-// binds never gets in (needs root to be that uid: skipped without).
+// Who may connect: unet_bind_mode (the socket file's mode, never looser
+// than asked, the umask untouched; a second uid connecting in a loop while
+// the server binds never gets in) and unet_socket_check_peer (a peer of
+// another uid is told apart). Being another uid needs root: skipped without.
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -139,6 +140,54 @@ TEST_F(BindModeTest, AnotherUidNeverConnectsWhileTheServerBinds) {
   ServerSocketPtr owner_only = BindAndListen(0600);
   EXPECT_FALSE(OtherUidConnects());
   umask(old);
+}
+
+// A peer of another uid, on an accepted socket and on its own connected
+// one: the check tells it apart, and its pidfd is that process's.
+TEST_F(BindModeTest, CheckPeerTellsAnotherUidApart) {
+  if (geteuid() != 0)
+    GTEST_SKIP() << "needs root to run a process as uid " << kOtherUid;
+  mode_t old = umask(0);  // 0666 as asked: the other uid may connect.
+  ServerSocketPtr server = BindAndListen(0666);
+  umask(old);
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (setgid(kOtherUid) != 0 || setuid(kOtherUid) != 0)
+      _exit(2);
+    unet_socket *s = nullptr;
+    if (unet_connect(path_.c_str(), false, &s) != 0)
+      _exit(3);
+    // The client checks the server: root's.
+    int bad = unet_socket_check_peer(s, 0, 0, nullptr) != 0;
+    bad += unet_socket_check_peer(s, kOtherUid, UNET_ANY_ID, nullptr) != -EACCES;
+    char c = 0;
+    bad += unet_socket_read(s, &c, 1) != UNET_EOF;  // Until the parent is done.
+    unet_socket_free(s);
+    _exit(bad);
+  }
+  unet_socket *raw = nullptr;
+  ASSERT_EQ(unet_server_socket_accept_timeout(server.get(), INT64_C(10000000000), &raw), 0);
+  unet_testing::SocketPtr accepted(raw);
+  EXPECT_EQ(unet_socket_check_peer(raw, 0, UNET_ANY_ID, nullptr), -EACCES);
+  EXPECT_EQ(unet_socket_check_peer(raw, UNET_ANY_ID, 0, nullptr), -EACCES);
+  EXPECT_EQ(unet_socket_check_peer(raw, kOtherUid, kOtherUid, nullptr), 0);
+  EXPECT_EQ(unet_socket_check_peer(raw, UNET_ANY_ID, UNET_ANY_ID, nullptr), 0);
+  int pidfd = -2;
+  EXPECT_EQ(unet_socket_check_peer(raw, 0, 0, &pidfd), -EACCES);
+  EXPECT_EQ(pidfd, -2);  // Nothing returned on a mismatch.
+  int r = unet_socket_check_peer(raw, kOtherUid, kOtherUid, &pidfd);
+  if (r == -ENOPROTOOPT) {
+    SUCCEED() << "no SO_PEERPIDFD on this kernel";
+  } else {
+    ASSERT_EQ(r, 0);
+    unet_testing::UniqueFd owned(pidfd);
+    EXPECT_EQ(unet_testing::PidOfPidfd(pidfd), pid);
+  }
+  EXPECT_EQ(unet_socket_check_peer(nullptr, 0, 0, nullptr), -EINVAL);
+  accepted.reset();  // The child's read ends.
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
 }  // namespace

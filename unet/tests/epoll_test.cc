@@ -83,7 +83,7 @@ TEST_P(EpollTest, ShutdownFromAnotherThreadWakesTheLoopWhichCloses) {
     int n = epoll_wait(ep.get(), &out, 1, 10000);
     epoll_ctl(ep.get(), EPOLL_CTL_DEL, fd, nullptr);
     int closed = unet_socket_close(pair.a.get());  // The loop owns the close.
-    uint32_t events = out.events;  // A packed field: copied, not bound.
+    uint32_t events = out.events;                  // A packed field: copied, not bound.
     return std::make_tuple(n, events, closed);
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(50));

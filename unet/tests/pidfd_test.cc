@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <string>
 
 #include "testing/unet_fixture.h"
@@ -19,20 +18,6 @@ using unet_testing::SocketPtr;
 using unet_testing::UnetTest;
 using unet_testing::UniqueAbstractName;
 using unet_testing::UniqueFd;
-
-// The pid a pidfd refers to, from /proc/self/fdinfo ("Pid:"), or -1.
-pid_t PidOf(int pidfd) {
-  std::ifstream info("/proc/self/fdinfo/" + std::to_string(pidfd));
-  std::string key;
-  while (info >> key) {
-    if (key == "Pid:") {
-      pid_t pid = -1;
-      info >> pid;
-      return pid;
-    }
-  }
-  return -1;
-}
 
 int PidfdSendSignal(int pidfd, int sig) {
   return static_cast<int>(syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
@@ -92,7 +77,7 @@ TEST_F(PidfdTest, PeerPidfdRefersToThePeer) {
   ASSERT_GE(pidfd, 0) << unet_strerror(pidfd);
   UniqueFd owned(pidfd);
   EXPECT_TRUE(fcntl(pidfd, F_GETFD) & FD_CLOEXEC);
-  EXPECT_EQ(PidOf(pidfd), child);
+  EXPECT_EQ(unet_testing::PidOfPidfd(pidfd), child);
   EXPECT_EQ(PidfdSendSignal(pidfd, 0), 0);  // Alive, and ours to signal.
   GoAhead(conn.get());
 
@@ -126,7 +111,7 @@ TEST_F(PidfdTest, MessagesCarryTheSendersPidfd) {
   int pidfd = unet_control_message_take_pidfd(&reader.control);
   ASSERT_GE(pidfd, 0) << unet_strerror(pidfd);
   UniqueFd owned(pidfd);
-  EXPECT_EQ(PidOf(pidfd), child);
+  EXPECT_EQ(unet_testing::PidOfPidfd(pidfd), child);
   EXPECT_EQ(unet_control_message_take_pidfd(&reader.control), -ENOENT);  // Taken.
 
   conn.reset();

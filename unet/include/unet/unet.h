@@ -649,6 +649,24 @@ UNET_API int unet_socket_pass_pidfd(unet_socket *s, bool on);
  */
 UNET_API UNET_MUST_USE int unet_socket_peer_pidfd(unet_socket *s);
 
+/* unet_socket_check_peer(): any uid, or any gid. */
+#define UNET_ANY_ID ((unsigned)-1)
+
+/*
+ * Checks who the peer is before trusting it: its credentials at connect (or
+ * socketpair) time, SO_PEERCRED, must have uid and gid (UNET_ANY_ID for
+ * either: any). On a match with ret_pidfd non-NULL it also returns a pidfd
+ * of that same process (SO_PEERPIDFD, Linux 6.5+; the kernel keeps one peer
+ * pid for both, so pid reuse cannot swap the process checked for another);
+ * the caller owns it. For accepted and connected sockets alike; an abstract
+ * name's only defence, since anyone may bind or connect to it.
+ * Returns 0, -EACCES when the uid or gid differ (nothing returned), or the
+ * getsockopt errno (-EBADF closed, -ECHILD inherited, -ENOPROTOOPT for the
+ * pidfd on older kernels), -EINVAL for a NULL s. Costs one getsockopt, two
+ * with ret_pidfd. Beyond Go.
+ */
+UNET_API int unet_socket_check_peer(unet_socket *s, uid_t uid, gid_t gid, int *ret_pidfd);
+
 /* ---------------------------------------------------------------------------
  * Readers and writers (Go: SocketReader, SocketWriter)
  *
