@@ -171,12 +171,13 @@ ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
  * unless footprint is UNET_FOOTPRINT_GO. Returns the fd or a negative errno. */
 int unet__socket_create(bool packet, int footprint);
 
-/* Creates a socket (as unet__socket_create) and binds or connects it to the
- * name addr: op(fd, address, length, op_arg) returns 0 or a negative errno.
- * Returns the fd, or a negative errno with nothing left open. */
-int unet__socket_at(const char *addr, bool packet, int footprint,
+/* Creates a socket of the process's footprint (as unet__socket_create),
+ * binds or connects it to the name addr (op(fd, address, length, op_arg)
+ * returns 0 or a negative errno) and wraps it into *ret_socket. Returns 0,
+ * or a negative errno with nothing left open and *ret_socket untouched. */
+int unet__socket_at(const char *addr, bool packet,
                     int (*op)(int, const struct sockaddr *, socklen_t, const void *),
-                    const void *op_arg);
+                    const void *op_arg, struct unet_socket **ret_socket);
 
 /* Encodes name as Go's unix.SockaddrUnix.sockaddr() does. Returns 0 or
  * -EINVAL (NULL, or UNET_MAX_NAME + 1 bytes or more). */

@@ -33,39 +33,29 @@ static int bind_with_mode(int fd, const struct sockaddr *addr, socklen_t len, co
   return bind_to(fd, addr, len, NULL);
 }
 
+/* unet__socket_at, for a server socket: it is its socket (the struct has
+ * no other member). */
+static int bind_with(const char *addr, bool packet,
+                     int (*op)(int, const struct sockaddr *, socklen_t, const void *),
+                     const void *op_arg, unet_server_socket **ret_server) {
+  unet_socket *socket;
+  int r = unet__socket_at(addr, packet, op, op_arg, &socket);
+  if (r == 0)
+    *ret_server = (unet_server_socket *)socket;
+  return r;
+}
+
 int unet_bind_mode(const char *addr, bool packet, mode_t mode, unet_server_socket **ret_server) {
   /* An abstract name has no file, so no permissions to set. */
   if (!ret_server || !addr || addr[0] == '@' || addr[0] == '\0' || (mode & ~(mode_t)0777))
     return -EINVAL;
-  int footprint = unet__footprint();
-  int fd = unet__socket_at(addr, packet, footprint, bind_with_mode, &mode);
-  if (fd < 0)
-    return fd;
-  unet_socket *socket;
-  int r = unet__socket_adopt(fd, footprint, &socket);
-  if (r < 0) {
-    close(fd);
-    return r;
-  }
-  *ret_server = (unet_server_socket *)socket;
-  return 0;
+  return bind_with(addr, packet, bind_with_mode, &mode, ret_server);
 }
 
 int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server) {
   if (!ret_server)
     return -EINVAL;
-  int footprint = unet__footprint();
-  int fd = unet__socket_at(addr, packet, footprint, bind_to, NULL);
-  if (fd < 0)
-    return fd;
-  unet_socket *socket;
-  int r = unet__socket_adopt(fd, footprint, &socket);
-  if (r < 0) {
-    close(fd);
-    return r;
-  }
-  *ret_server = (unet_server_socket *)socket;
-  return 0;
+  return bind_with(addr, packet, bind_to, NULL, ret_server);
 }
 
 int unet_bind_and_listen(const char *addr, bool packet, unet_server_socket **ret_server) {

@@ -103,23 +103,24 @@ int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
   return 0;
 }
 
-int unet__socket_at(const char *addr, bool packet, int footprint,
+int unet__socket_at(const char *addr, bool packet,
                     int (*op)(int, const struct sockaddr *, socklen_t, const void *),
-                    const void *op_arg) {
+                    const void *op_arg, struct unet_socket **ret_socket) {
   struct sockaddr_un sa;
   socklen_t len;
   int r = unet__sockaddr_encode(addr, &sa, &len);
   if (r < 0)
     return r;
+  int footprint = unet__footprint();
   int fd = unet__socket_create(packet, footprint);
   if (fd < 0)
     return fd;
   r = op(fd, (const struct sockaddr *)&sa, len, op_arg);
-  if (r < 0) {
+  if (r == 0)
+    r = unet__socket_adopt(fd, footprint, ret_socket);
+  if (r < 0)
     close(fd);
-    return r;
-  }
-  return fd;
+  return r;
 }
 
 /* Bounds the next blocking connect by what is left of d: AF_UNIX's connect
@@ -170,14 +171,7 @@ int unet_connect_timeout(const char *addr, bool packet, int64_t timeout_ns,
                          unet_socket **ret_socket) {
   if (!ret_socket || timeout_ns < 0)
     return -EINVAL;
-  int footprint = unet__footprint();
-  int fd = unet__socket_at(addr, packet, footprint, connect_within, &timeout_ns);
-  if (fd < 0)
-    return fd;
-  int r = unet__socket_adopt(fd, footprint, ret_socket);
-  if (r < 0)
-    close(fd);
-  return r;
+  return unet__socket_at(addr, packet, connect_within, &timeout_ns, ret_socket);
 }
 
 int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {

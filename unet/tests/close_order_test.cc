@@ -66,19 +66,26 @@ class CloseOrderTest : public UnetKindTest {
     g_hold = false;
     UnetKindTest::TearDown();
   }
+
+  // A reader of pair.a held inside recvmsg (with a byte to find once let
+  // go by g_hold = false); returns once it is inside.
+  static std::future<ssize_t> ReaderHeldInRecvmsg(unet_testing::SocketPair &pair) {
+    EXPECT_EQ(unet_socket_write(pair.b.get(), "x", 1), 1);
+    g_hold = true;
+    g_fd = unet_socket_fd(pair.a.get());
+    auto reader = std::async(std::launch::async, [&pair] {
+      char c;
+      return unet_socket_read(pair.a.get(), &c, 1);
+    });
+    while (!g_in_recvmsg.load())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return reader;
+  }
 };
 
 TEST_P(CloseOrderTest, CloseNeitherReturnsNorClosesWhileAReaderIsInRecvmsg) {
   auto pair = MakeSocketPair(packet());
-  ASSERT_EQ(unet_socket_write(pair.b.get(), "x", 1), 1);  // The held read finds it.
-  g_hold = true;
-  g_fd = unet_socket_fd(pair.a.get());
-  auto reader = std::async(std::launch::async, [&] {
-    char c;
-    return unet_socket_read(pair.a.get(), &c, 1);
-  });
-  while (!g_in_recvmsg.load())
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto reader = ReaderHeldInRecvmsg(pair);
 
   auto closer = std::async(std::launch::async, [&] { return unet_socket_close(pair.a.get()); });
   EXPECT_EQ(closer.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout)
@@ -127,15 +134,7 @@ std::atomic<int> g_handler_result{0};
 
 TEST_P(CloseOrderTest, CloseFromAHandlerThatInterruptedCloseIsEdeadlk) {
   auto pair = MakeSocketPair(packet());
-  ASSERT_EQ(unet_socket_write(pair.b.get(), "x", 1), 1);
-  g_hold = true;
-  g_fd = unet_socket_fd(pair.a.get());
-  auto reader = std::async(std::launch::async, [&] {
-    char c;
-    return unet_socket_read(pair.a.get(), &c, 1);
-  });
-  while (!g_in_recvmsg.load())
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto reader = ReaderHeldInRecvmsg(pair);
   struct sigaction sa = {}, old = {};
   sa.sa_handler = [](int) { g_handler_result = unet_socket_close(g_handler_socket.load()); };
   ASSERT_EQ(sigaction(SIGUSR2, &sa, &old), 0);
