@@ -29,11 +29,21 @@ for block in "${blocks[@]}"; do
   git clone --quiet . "$clone"
   echo "=== README block ($(wc -l <"$block") lines), in a fresh clone:"
   cat "$block"
-  if (cd "$clone" && env -u CC -u CXX DESTDIR="$work/destdir" bash -euo pipefail "$block"); then
-    echo "=== README block passed"
-  else
-    echo "=== README block FAILED" >&2
+  # Line by line, as a user types them: a line's status is its whole
+  # "a && b" list's, which set -e alone would let pass.
+  failed=0
+  while IFS= read -r line; do
+    [[ -n "${line// /}" ]] || continue
+    if ! (cd "$clone" && env -u CC -u CXX DESTDIR="$work/destdir" bash -euo pipefail -c "$line"); then
+      echo "=== README block FAILED at: $line" >&2
+      failed=1
+      break
+    fi
+  done <"$block"
+  if ((failed)); then
     status=1
+  else
+    echo "=== README block passed"
   fi
 done
 exit "$status"

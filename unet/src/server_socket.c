@@ -9,7 +9,7 @@
 int unet_server_socket_new(int fd, unet_server_socket **ret_server) {
   if (!ret_server)
     return -EINVAL;
-  unet_socket *socket;
+  unet_socket *socket = NULL;
   int r = unet__socket_adopt(fd, unet__footprint(), &socket);
   if (r < 0)
     return r;
@@ -38,7 +38,7 @@ static int bind_with_mode(int fd, const struct sockaddr *addr, socklen_t len, co
 static int bind_with(const char *addr, bool packet,
                      int (*op)(int, const struct sockaddr *, socklen_t, const void *),
                      const void *op_arg, unet_server_socket **ret_server) {
-  unet_socket *socket;
+  unet_socket *socket = NULL;
   int r = unet__socket_at(addr, packet, op, op_arg, &socket);
   if (r == 0)
     *ret_server = (unet_server_socket *)socket;
@@ -61,7 +61,7 @@ int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server) {
 int unet_bind_and_listen(const char *addr, bool packet, unet_server_socket **ret_server) {
   if (!ret_server)
     return -EINVAL;
-  unet_server_socket *s;
+  unet_server_socket *s = NULL;
   int r = unet_bind(addr, packet, &s);
   if (r < 0)
     return r;

@@ -84,7 +84,7 @@ int unet_socket_peer_pidfd(unet_socket *s) {
 }
 
 int unet_socket_check_peer(unet_socket *s, uid_t uid, gid_t gid, int *ret_pidfd) {
-  struct ucred cred;
+  struct ucred cred = {0, 0, 0}; /* Written on success only; gcc -O2 cannot tell. */
   int r = unet_socket_peer_cred(s, &cred);
   if (r < 0)
     return r;

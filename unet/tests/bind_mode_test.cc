@@ -73,8 +73,9 @@ class BindModeTest : public unet_testing::UnetTest {
     unet_server_socket *s = nullptr;
     EXPECT_EQ(unet_bind_mode(path_.c_str(), false, mode, &s), 0);
     ServerSocketPtr server(s);
-    if (s)
+    if (s) {
       EXPECT_EQ(unet_server_socket_listen(s), 0);
+    }
     return server;
   }
 
