@@ -3,7 +3,8 @@
 # ctest; install into a temporary prefix; the exported symbols are exactly
 # the header's UNET_API functions; the README's example (examples/pass_fd.c,
 # which must match the README) compiles and runs against the installed shared
-# library through pkg-config and through find_package; and the ABI is
+# library through pkg-config and through find_package; a dlopen of it works
+# with the static TLS block full (testing/dlopen/); and the ABI is
 # compatible with the committed baseline (abi/libunet.so.0.abi).
 #   testing/cmake/check.sh            check
 #   testing/cmake/check.sh --rebaseline   write the ABI baseline anew
@@ -53,6 +54,19 @@ for binary in "$work/pass_fd_pkgconfig" "$work/consumer/pass_fd"; do
   echo "$(basename "$(dirname "$binary")")/$(basename "$binary"):"
   LD_LIBRARY_PATH=$prefix/lib "$binary"
 done
+
+echo "=== dlopen of the installed library with static TLS full"
+# ctypes and plugins dlopen libunet.so: it must not need static TLS
+# (initial-exec), which other objects may have used up.
+fillers=()
+for bytes in 4096 2048 1024 512 256 128 64 32 16 8 4 2 1; do
+  clang -std=c11 -fPIC -shared -DFILLER_BYTES=$bytes -o "$work/filler$bytes.so" \
+    testing/dlopen/static_tls_filler.c
+  fillers+=("$work/filler$bytes.so")
+done
+clang -std=c11 -Wall -Wextra -Werror -I"$prefix/include" -o "$work/dlopen_check" \
+  testing/dlopen/dlopen_check.c -ldl
+"$work/dlopen_check" "$prefix/lib/libunet.so.0" "${fillers[@]}"
 
 echo "=== ABI against abi/libunet.so.0.abi"
 # --drop-private-types: the opaque sockets' layouts (defined in unet/src/) are

@@ -7,12 +7,14 @@
 
 #include "internal.h"
 #include "linux_compat.h"
+#include "nocancel.h"
 
 _Static_assert(CMSG_SPACE(UNET_MAX_FDS * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred)) +
                        CMSG_SPACE(sizeof(int)) ==
                    UNET_CONTROL_CAPACITY,
                "UNET_CONTROL_CAPACITY: SCM_MAX_FD fds, credentials and a pidfd");
-_Static_assert(_Alignof(struct cmsghdr) == _Alignof(size_t), "control data is aligned as size_t");
+_Static_assert(_Alignof(struct cmsghdr) <= _Alignof(size_t),
+               "control data (aligned as size_t) is aligned for struct cmsghdr");
 
 /* One control message: its header and where its data lies in c. */
 struct cmsg_view {
@@ -121,7 +123,7 @@ static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, en
       if (n < max_fds)
         ret_fds[n++] = fd;
       else
-        close(fd); /* TAKE_CLOSE_REST only: the others fit. */
+        unet__close(fd); /* TAKE_CLOSE_REST only: the others fit. */
       if (how != EXTRACT)
         clear_fd_at(c, &v, i);
     }
@@ -169,7 +171,7 @@ void unet_control_message_close_fds(unet_control_message *c) {
       int fd = fd_at(c, &v, i);
       if (fd < 0)
         continue;
-      close(fd);
+      unet__close(fd);
       clear_fd_at(c, &v, i);
     }
   }

@@ -4,7 +4,6 @@
  * The table is the contract: testing/seccomp runs every public function
  * under a filter built from it and fails on any call it does not list. */
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>

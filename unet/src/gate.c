@@ -1,9 +1,10 @@
 /* The gate guarding a socket's fd against Close racing its users. */
 #include "gate.h"
 
-#include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "linux_compat.h"
 
 #define COUNT_MASK (~(UNET__GATE_CLOSED | UNET__GATE_WAITING))
 

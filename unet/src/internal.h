@@ -74,9 +74,12 @@ int unet__socket_adopt(int fd, int footprint, struct unet_socket **ret_socket);
 
 /* How many calls of this library the calling thread is inside (gates
  * entered and not yet left): non-zero in a signal handler that interrupted
- * one, where Close must not wait for the threads inside. Initial-exec TLS:
- * one %fs-relative add, no function call. */
-extern _Thread_local unsigned unet__calls_inside __attribute__((tls_model("initial-exec")));
+ * one, where Close must not wait for the threads inside. The compiler's
+ * TLS model, not initial-exec: a libunet.so loaded by dlopen (ctypes, a
+ * plugin) must not need the static TLS block, which can be full (one
+ * __tls_get_addr call per function in a shared object, an %fs-relative add
+ * in an executable). */
+extern _Thread_local unsigned unet__calls_inside;
 
 /* Leaves what unet__socket_enter entered. Inline: it is on every call. */
 static inline void unet__socket_leave(struct unet_socket *s) {

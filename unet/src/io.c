@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "nocancel.h"
 
 ssize_t unet__transfer(unet_socket *s, struct msghdr *msg, int flags, bool write, bool blocking,
                        struct unet__deadline *deadline) {
@@ -14,7 +15,7 @@ ssize_t unet__transfer(unet_socket *s, struct msghdr *msg, int flags, bool write
   bool spun = false;
   ssize_t n;
   for (;;) {
-    n = write ? sendmsg(fd, msg, flags) : recvmsg(fd, msg, flags);
+    n = write ? unet__sendmsg(fd, msg, flags) : unet__recvmsg(fd, msg, flags);
     if (n >= 0)
       break;
     n = -errno;

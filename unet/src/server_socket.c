@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "nocancel.h"
 
 int unet_server_socket_new(int fd, unet_server_socket **ret_server) {
   if (!ret_server)
@@ -90,10 +91,10 @@ int unet_server_socket_listen(unet_server_socket *s) {
  * at once, with no address. */
 static int accept_once(int fd, int footprint) {
   if (footprint != UNET_FOOTPRINT_GO)
-    return accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    return unet__accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
   struct sockaddr_storage addr;
   socklen_t len = sizeof(addr);
-  return accept4(fd, (struct sockaddr *)&addr, &len, 0);
+  return unet__accept4(fd, (struct sockaddr *)&addr, &len, 0);
 }
 
 int unet_server_socket_accept(unet_server_socket *s, unet_socket **ret_socket) {
@@ -118,7 +119,7 @@ int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
       r = footprint == UNET_FOOTPRINT_GO ? unet__socket_adopt(nfd, footprint, ret_socket)
                                          : unet__socket_wrap(nfd, footprint, ret_socket);
       if (r < 0)
-        close(nfd);
+        unet__close(nfd);
       break;
     }
     r = -errno;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "nocancel.h"
 
 static int socket_type(bool packet) { return packet ? SOCK_SEQPACKET : SOCK_STREAM; }
 
@@ -67,7 +68,7 @@ int unet__socket_adopt(int fd, int footprint, struct unet_socket **ret_socket) {
     return r;
   if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, (long)(flags | O_NONBLOCK)) < 0) {
     r = -errno;
-    close(s->efd);
+    unet__close(s->efd);
     free(s);
     return r;
   }
@@ -94,8 +95,8 @@ int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
     if (a)
       unet_socket_free(a);
     else
-      close(fds[0]);
-    close(fds[1]);
+      unet__close(fds[0]);
+    unet__close(fds[1]);
     return r;
   }
   *ret_a = a;
@@ -119,7 +120,7 @@ int unet__socket_at(const char *addr, bool packet,
   if (r == 0)
     r = unet__socket_adopt(fd, footprint, ret_socket);
   if (r < 0)
-    close(fd);
+    unet__close(fd);
   return r;
 }
 
@@ -155,7 +156,7 @@ static int connect_within(int fd, const struct sockaddr *addr, socklen_t len,
       if (r < 0)
         return r;
     }
-    if (connect(fd, addr, len) == 0)
+    if (unet__connect(fd, addr, len) == 0)
       return 0;
     int e = errno;
     if (e == EISCONN && retried)
@@ -178,7 +179,7 @@ int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
   return unet_connect_timeout(addr, packet, 0, ret_socket);
 }
 
-_Thread_local unsigned unet__calls_inside __attribute__((tls_model("initial-exec")));
+_Thread_local unsigned unet__calls_inside;
 
 int unet__socket_retire(struct unet_socket *s, bool shutdown_first) {
   bool inherited = unet__socket_inherited(s);
@@ -198,11 +199,11 @@ int unet__socket_retire(struct unet_socket *s, bool shutdown_first) {
         shutdown(fd, SHUT_RDWR); /* Cancels pending accepts; errors ignored, as Go. */
       /* Wake every thread in ppoll; the counter cannot overflow with one write. */
       uint64_t one = 1;
-      ssize_t ignored = write(s->efd, &one, sizeof(one));
+      ssize_t ignored = unet__write(s->efd, &one, sizeof(one));
       (void)ignored;
       unet__gate_close(&s->gate);
     }
-    close(s->efd);
+    unet__close(s->efd);
     s->efd = -1;
   }
   unet__calls_inside--;
@@ -215,7 +216,7 @@ int unet_socket_close(unet_socket *s) {
   int fd = unet__socket_retire(s, true);
   if (fd < 0)
     return fd;
-  return close(fd) < 0 ? -errno : 0;
+  return unet__close(fd) < 0 ? -errno : 0;
 }
 
 int unet_socket_release(unet_socket *s) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "nocancel.h"
 
 /* The adaptive mode's budget. */
 #define ADAPTIVE_SPIN_NS INT64_C(20000)
@@ -78,7 +79,7 @@ ssize_t unet__spin(struct unet_socket *s, int fd, struct msghdr *msg, int flags,
     /* Close and Release swap the fd first: a spinner stops at once. */
     if (atomic_load_explicit(&s->fd, memory_order_acquire) < 0)
       return -EBADF;
-    n = recvmsg(fd, msg, flags);
+    n = unet__recvmsg(fd, msg, flags);
     if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
       n = n >= 0 ? n : -errno;
       outcome = SPIN_HIT;

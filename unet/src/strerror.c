@@ -5,6 +5,19 @@
 
 #include "unet/unet.h"
 
+/* The C library's text for errno e: strerrordesc_np (glibc 2.32) never
+ * writes a buffer and answers NULL for an unknown e; musl's strerror(3)
+ * returns a constant string for every e ("No error information" when
+ * unknown). Both thread- and async-signal-safe. */
+static const char *errno_description(int e) {
+#if defined(__GLIBC__)
+  const char *description = strerrordesc_np(e);
+  return description ? description : "unknown error code";
+#else
+  return strerror(e);
+#endif
+}
+
 const char *unet_strerror(int code) {
   switch (code) {
     case UNET_EOF:
@@ -16,6 +29,5 @@ const char *unet_strerror(int code) {
   }
   if (code == INT_MIN)
     return "unknown error code";
-  const char *description = strerrordesc_np(code < 0 ? -code : code);
-  return description ? description : "unknown error code";
+  return errno_description(code < 0 ? -code : code);
 }

@@ -1,10 +1,13 @@
 // Close's order, observed from inside the syscalls: a reader held inside
 // recvmsg keeps Close from returning and from closing the fd until it has
-// left (recvmsg and close are wrapped at link time to watch one fd).
+// left (syscall(2), which the library makes them with, is wrapped at link
+// time to watch one fd).
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,14 +28,16 @@ std::atomic<int> g_closed{0};           // When the fd was closed (g_events).
 
 }  // namespace
 
-extern "C" ssize_t __real_recvmsg(int fd, struct msghdr *msg, int flags);
-extern "C" ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags) {
-  if (fd != g_fd.load())
-    return __real_recvmsg(fd, msg, flags);
+extern "C" long __real_syscall(long number, ...);
+
+namespace {
+
+// recvmsg on the watched fd, held while g_hold is set.
+long WatchedRecvmsg(long fd, long msg, long flags) {
   g_in_recvmsg = true;
   while (g_hold.load())
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  ssize_t r = __real_recvmsg(fd, msg, flags);
+  long r = __real_syscall(SYS_recvmsg, fd, msg, flags);
   int saved = errno;
   g_recvmsg_left = ++g_events;
   g_in_recvmsg = false;
@@ -40,11 +45,23 @@ extern "C" ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags) {
   return r;
 }
 
-extern "C" int __real_close(int fd);
-extern "C" int __wrap_close(int fd) {
-  if (fd == g_fd.load())
+}  // namespace
+
+// The library makes its recvmsg and close calls through syscall(2) (they
+// are no cancellation points there): watch those on g_fd.
+extern "C" long __wrap_syscall(long number, ...) {
+  va_list ap;
+  va_start(ap, number);
+  long a[6];
+  for (long &arg : a)
+    arg = va_arg(ap, long);
+  va_end(ap);
+  bool watched = g_fd.load() >= 0 && a[0] == g_fd.load();
+  if (watched && number == SYS_recvmsg)
+    return WatchedRecvmsg(a[0], a[1], a[2]);
+  if (watched && number == SYS_close)
     g_closed = ++g_events;
-  return __real_close(fd);
+  return __real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 namespace {

@@ -6,6 +6,7 @@ run different suites."""
 UNIT_TESTS = [
     "bad_input_test",
     "bind_mode_test",
+    "cancel_test",
     "close_wakeup_test",
     "control_message_test",
     "credentials_test",

@@ -48,8 +48,8 @@
  *   A forked child inherits copies of the fd, of the eventfd the parent's
  *   Close uses to wake its threads, and of the gate counting the parent's
  *   threads inside; none of them may be used as the parent uses them. So in
- *   a child (after fork(3), or any process whose pid differs from the
- *   creator's):
+ *   a child (after fork(3), or any process that does not share the
+ *   creator's memory):
  *   - unet_socket_release() is the hand-over: it returns the child's copy
  *     of the fd (close-on-exec as it was made) and closes the child's copy of the
  *     eventfd, without waking or waiting for anything. Wrap the fd anew with
@@ -86,7 +86,24 @@
  *   free then leaks the socket rather than free it under the interrupted
  *   call; Close and Release themselves count as such calls while they run
  *   (a handler interrupting them gets -EDEADLK). Handlers without
- *   SA_RESTART are fine: every call retries EINTR.
+ *   SA_RESTART are fine: every call retries EINTR. Never leave a handler
+ *   that interrupted a call of this library by siglongjmp(3) (or a C++
+ *   throw): the call never leaves the socket's gate, and every later Close
+ *   of that socket waits for it forever.
+ *
+ * Cancellation
+ *   No function of this library is a cancellation point, as Go has none: its
+ *   syscalls that are cancellation points in the C library (recvmsg,
+ *   sendmsg, accept4, connect, write, close) are made through syscall(2),
+ *   with the same arguments. A thread cancelled (pthread_cancel(3),
+ *   deferred) while inside a call finishes the call, then acts on the
+ *   cancellation at its own next cancellation point; so a cancelled thread
+ *   never ends inside a socket's gate, half-way through Close, or holding an
+ *   fd nobody owns. A call blocked waiting stays blocked until it would
+ *   return anyway: cancel a blocked reader, writer or accept by also making
+ *   the call return (unet_socket_shutdown(), Close from another thread, a
+ *   deadline). Asynchronous cancellation (PTHREAD_CANCEL_ASYNCHRONOUS) must
+ *   not be enabled around any call of this library.
  *
  * Close-on-exec
  *   In the default footprint every socket, eventfd and accepted fd the
