@@ -60,7 +60,7 @@ int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__de
     /* Go's raw call: no signal mask, and a sigset size of 0 (glibc's
      * ppoll passes 8), so a filter written for Go's arguments allows it.
      * Longs: syscall(2) reads each argument whole. */
-    long ready = syscall(SYS_ppoll, fds, 2L, limit, NULL, 0L);
+    long ready = syscall(SYS_ppoll, fds, 2L, limit, NULL, 0L, 0L);
     if (ready < 0) {
       if (errno == EINTR)
         continue;

@@ -25,6 +25,9 @@ std::atomic<bool> g_in_recvmsg{false};  // A reader is inside recvmsg on it.
 std::atomic<int> g_events{0};           // Sequence of what happened.
 std::atomic<int> g_recvmsg_left{0};     // When the reader left (g_events).
 std::atomic<int> g_closed{0};           // When the fd was closed (g_events).
+std::atomic<bool> g_wake_armed{false};  // The next eventfd write is held...
+std::atomic<bool> g_hold_wake{false};   // ...while this is set.
+std::atomic<bool> g_in_wake{false};     // A Close is inside that write.
 
 }  // namespace
 
@@ -61,6 +64,14 @@ extern "C" long __wrap_syscall(long number, ...) {
     return WatchedRecvmsg(a[0], a[1], a[2]);
   if (watched && number == SYS_close)
     g_closed = ++g_events;
+  // Close's wake-up write (8 bytes to its eventfd): the fd is swapped out,
+  // the gate still open.
+  if (number == SYS_write && a[2] == 8 && g_wake_armed.exchange(false)) {
+    g_in_wake = true;
+    while (g_hold_wake.load())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    g_in_wake = false;
+  }
   return __real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
@@ -81,6 +92,8 @@ class CloseOrderTest : public UnetKindTest {
   void TearDown() override {
     g_fd = -1;
     g_hold = false;
+    g_hold_wake = false;
+    g_wake_armed = false;
     UnetKindTest::TearDown();
   }
 
@@ -175,6 +188,25 @@ TEST_P(CloseOrderTest, CloseFromAHandlerThatInterruptedCloseIsEdeadlk) {
   EXPECT_EQ(closer.get(), 0);
   sigaction(SIGUSR2, &old, nullptr);
   EXPECT_EQ(g_handler_result.load(), -EDEADLK);
+}
+
+// A call that enters between Close swapping the fd out and closing the
+// gate answers -EBADF and leaves nothing counted: the same thread's Close
+// of another socket afterwards is no Close "from inside a call".
+TEST_P(CloseOrderTest, ACallEnteringWhileCloseWakesLeavesNothingBehind) {
+  auto pair = MakeSocketPair(packet());
+  g_hold_wake = true;
+  g_wake_armed = true;
+  auto closer = std::async(std::launch::async, [&] { return unet_socket_close(pair.a.get()); });
+  while (!g_in_wake.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  char c;
+  EXPECT_EQ(unet_socket_read(pair.a.get(), &c, 1), -EBADF);
+  EXPECT_EQ(unet_socket_shutdown(pair.a.get()), -EBADF);
+  auto other = MakeSocketPair(packet());
+  EXPECT_EQ(unet_socket_close(other.a.get()), 0);
+  g_hold_wake = false;
+  EXPECT_EQ(closer.get(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, CloseOrderTest, ::testing::Bool(), KindName);

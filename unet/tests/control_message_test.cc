@@ -162,6 +162,105 @@ TEST_F(ControlMessageTest, MalformedLengthsAreEinval) {
   unet_control_message_close_fds(&c);  // Must not touch fd 3.
 }
 
+// Writes one control message (header and data) at offset of c's storage;
+// returns the offset after it (aligned as the kernel aligns).
+size_t PutCmsg(unet_control_message *c, size_t offset, int type, const void *data,
+               size_t data_len) {
+  struct cmsghdr h = {};
+  h.cmsg_len = CMSG_LEN(data_len);
+  h.cmsg_level = SOL_SOCKET;
+  h.cmsg_type = type;
+  memcpy(c->data.bytes + offset, &h, sizeof(h));
+  memcpy(c->data.bytes + offset + CMSG_LEN(0), data, data_len);
+  return offset + CMSG_SPACE(data_len);
+}
+
+// What the kernel writes into a full-sized control message: UNET_MAX_FDS
+// fds, credentials and a pidfd fill the storage to its last byte, and all
+// of it is parsed.
+TEST_F(ControlMessageTest, StorageFilledToTheLastByteIsParsed) {
+  unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
+  std::vector<int> fds(UNET_MAX_FDS);
+  for (int i = 0; i < UNET_MAX_FDS; i++)
+    fds[i] = 100000 + i;  // Numbers only: nothing here closes them.
+  size_t end = PutCmsg(&c, 0, SCM_RIGHTS, fds.data(), fds.size() * sizeof(int));
+  struct ucred cred = {1, 2, 3};
+  end = PutCmsg(&c, end, SCM_CREDENTIALS, &cred, sizeof(cred));
+  int pidfd = -EMFILE;
+  end = PutCmsg(&c, end, 0x04 /* SCM_PIDFD */, &pidfd, sizeof(pidfd));
+  ASSERT_EQ(end, UNET_CONTROL_CAPACITY);
+  c.len = end;
+  EXPECT_EQ(unet_control_message_count_fds(&c), UNET_MAX_FDS);
+  struct ucred got = {};
+  EXPECT_EQ(unet_control_message_credentials(&c, &got), 0);
+  EXPECT_EQ(got.pid, 1);
+  EXPECT_EQ(got.gid, 3u);
+  EXPECT_EQ(unet_control_message_take_pidfd(&c), -EMFILE);
+  std::vector<int> out(UNET_MAX_FDS);
+  // Extract fails on the other kinds (Go's rule); take skips them.
+  EXPECT_EQ(unet_control_message_extract_fds(&c, out.data(), out.size()), -EINVAL);
+  EXPECT_EQ(unet_control_message_take_fds(&c, out.data(), out.size()), UNET_MAX_FDS);
+  EXPECT_EQ(out, fds);
+}
+
+// A slot already taken (-1) is no fd: it counts against no limit.
+TEST_F(ControlMessageTest, TakenSlotsCountAgainstNoLimit) {
+  int fds[2] = {dup(0), dup(0)};
+  ASSERT_GE(fds[0], 0);
+  ASSERT_GE(fds[1], 0);
+  unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
+  ASSERT_EQ(unet_control_message_pack_fds(&c, fds, 2), 0);
+  int out[2] = {-1, -1};
+  ASSERT_EQ(unet_control_message_take_fds(&c, out, 2), 2);
+  EXPECT_EQ(unet_control_message_count_fds(&c), 0);
+  EXPECT_EQ(unet_control_message_take_fds(&c, out, 0), 0);
+  EXPECT_EQ(unet_control_message_extract_fds(&c, out, 0), 0);
+  EXPECT_EQ(unet_control_message_take_fds_closing_rest(&c, out, 0), 0);
+  EXPECT_GE(fcntl(out[0], F_GETFD), 0);  // Taken fds are the caller's.
+  close(out[0]);
+  close(out[1]);
+}
+
+// An SCM_PIDFD cut short of an int holds no fd: nothing is taken, and
+// close_fds closes nothing (the two bytes there are part of a real fd's
+// number).
+TEST_F(ControlMessageTest, CutPidfdIsNoFd) {
+  int fd = dup(0);
+  ASSERT_GE(fd, 0);
+  unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
+  c.len = PutCmsg(&c, 0, 0x04 /* SCM_PIDFD */, &fd, 2);
+  EXPECT_EQ(unet_control_message_take_pidfd(&c), -ENOBUFS);
+  EXPECT_EQ(unet_control_message_count_fds(&c), 0);
+  unet_control_message_close_fds(&c);
+  EXPECT_GE(fcntl(fd, F_GETFD), 0);
+  close(fd);
+}
+
+// A valid first message, then a header whose length points past the end:
+// every parse answers -EINVAL and reads nothing beyond the storage (ASan).
+TEST_F(ControlMessageTest, GarbageLengthAfterAValidMessageIsEinval) {
+  unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
+  // First message: SCM_RIGHTS up to the last header's room.
+  std::vector<int> slots((UNET_CONTROL_CAPACITY - 2 * CMSG_LEN(0)) / sizeof(int), -1);
+  size_t end = PutCmsg(&c, 0, SCM_RIGHTS, slots.data(), slots.size() * sizeof(int));
+  ASSERT_EQ(end, UNET_CONTROL_CAPACITY - CMSG_LEN(0));
+  // The last header, in the storage's last bytes, claims far more.
+  struct cmsghdr h = {};
+  h.cmsg_len = UNET_CONTROL_CAPACITY - CMSG_LEN(0);
+  h.cmsg_level = SOL_SOCKET;
+  h.cmsg_type = SCM_RIGHTS;
+  memcpy(c.data.bytes + end, &h, sizeof(h));
+  c.len = UNET_CONTROL_CAPACITY;
+  int out[1];
+  EXPECT_EQ(unet_control_message_count_fds(&c), -EINVAL);
+  EXPECT_EQ(unet_control_message_extract_fds(&c, out, 1), -EINVAL);
+  EXPECT_EQ(unet_control_message_take_fds(&c, out, 1), -EINVAL);
+  struct ucred cred;
+  EXPECT_EQ(unet_control_message_credentials(&c, &cred), -EINVAL);
+  EXPECT_EQ(unet_control_message_take_pidfd(&c), -EINVAL);
+  unet_control_message_close_fds(&c);  // Stops at the bad header.
+}
+
 TEST_F(ControlMessageTest, BadArgumentsAreEinvalAndChangeNothing) {
   unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
   int fds[UNET_MAX_FDS + 1] = {};

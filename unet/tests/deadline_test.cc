@@ -1,12 +1,14 @@
 // Beyond Go: a timeout on blocking reads, writes and accepts (-ETIMEDOUT),
 // against a peer that never answers; no effect when data is there or unset.
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstring>
@@ -297,6 +299,59 @@ TEST_P(DeadlineTest, ConnectTimeoutArgumentsAreChecked) {
   std::string nobody = unet_testing::UniqueAbstractName();
   EXPECT_EQ(unet_connect_timeout(nobody.c_str(), packet(), INT64_MAX, &s), -ECONNREFUSED);
   EXPECT_EQ(s, nullptr);
+}
+
+// Signals this thread every millisecond for at most a second (a handler
+// without SA_RESTART: every wait ends in EINTR), while `call` runs; returns
+// how long the call took.
+template <typename Call>
+int64_t UnderSignalStorm(Call call) {
+  struct sigaction sa = {}, old = {};
+  sa.sa_handler = [](int) {};
+  EXPECT_EQ(sigaction(SIGALRM, &sa, &old), 0);
+  pthread_t target = pthread_self();
+  std::atomic<bool> stop{false};
+  std::thread storm([&] {
+    auto end = Clock::now() + std::chrono::seconds(1);
+    while (!stop.load() && Clock::now() < end) {
+      pthread_kill(target, SIGALRM);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  auto start = Clock::now();
+  call();
+  int64_t elapsed = ElapsedNs(start);
+  stop = true;
+  storm.join();
+  sigaction(SIGALRM, &old, nullptr);
+  return elapsed;
+}
+
+// The deadline is set once, at the first wait: waits cut short by signals
+// do not start it again (they would never let a 50 ms limit pass while the
+// storm lasts, a second here).
+TEST_P(DeadlineTest, SignalsDoNotPushTheDeadlineBack) {
+  auto pair = MakeSocketPair(packet());
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), true);
+  r.timeout_ns = kTimeoutNs;
+  char buf[4];
+  struct iovec iov = {buf, sizeof(buf)};
+  int64_t read_took =
+      UnderSignalStorm([&] { EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -ETIMEDOUT); });
+  EXPECT_GE(read_took, kTimeoutNs);
+  EXPECT_LT(read_took, kTimeoutNs + 500000000) << "the read's deadline moved";
+
+  std::string name = unet_testing::UniqueAbstractName();
+  unet_server_socket *server = nullptr;
+  ASSERT_EQ(unet_bind_and_listen(name.c_str(), packet(), &server), 0);
+  ServerSocketPtr owned(server);
+  int64_t accept_took = UnderSignalStorm([&] {
+    unet_socket *s = nullptr;
+    EXPECT_EQ(unet_server_socket_accept_timeout(server, kTimeoutNs, &s), -ETIMEDOUT);
+  });
+  EXPECT_GE(accept_took, kTimeoutNs);
+  EXPECT_LT(accept_took, kTimeoutNs + 500000000) << "the accept's deadline moved";
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, DeadlineTest, ::testing::Bool(), KindName);

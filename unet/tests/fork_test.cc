@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "testing/fd_census.h"
 #include "testing/unet_fixture.h"
 
 namespace {
@@ -97,6 +98,24 @@ TEST_P(ForkTest, ChildCloseNeitherShutsDownNorWakesTheParent) {
       0);
   EXPECT_EQ(ReadThatWaits(pair.a.get(), pair.b.get()), 1);
   EXPECT_EQ(ReadThatWaits(pair.b.get(), pair.a.get()), 1);
+}
+
+// In the child, Close closes both of its copies (the socket and the
+// eventfd), and Release closes the eventfd's and hands the socket's over:
+// counted in the child, where a leak would stay unseen by the parent.
+TEST_P(ForkTest, ChildCloseAndReleaseCloseTheChildsCopies) {
+  auto pair = MakeSocketPair(packet());
+  EXPECT_EQ(InChild([&] {
+              int before = fd_census();
+              if (unet_socket_close(pair.a.get()) != 0 || fd_census() != before - 2)
+                return 1;
+              int fd = unet_socket_release(pair.b.get());
+              if (fd < 0 || fd_census() != before - 3)
+                return 2;
+              close(fd);
+              return 0;
+            }),
+            0);
 }
 
 // The gate's count is copied by fork: a parent thread blocked inside the

@@ -12,7 +12,10 @@ int main(void) {
   char version[32];
   snprintf(version, sizeof(version), "%d.%d.%d", UNET_VERSION_MAJOR, UNET_VERSION_MINOR,
            UNET_VERSION_PATCH);
-  if (unet_version() != UNET_VERSION_HEX || strcmp(unet_version_string(), version) != 0)
+  /* The documented layout, computed here rather than read from the macro. */
+  unsigned hex = (UNET_VERSION_MAJOR << 16) | (UNET_VERSION_MINOR << 8) | UNET_VERSION_PATCH;
+  if (UNET_VERSION_HEX != hex || unet_version() != hex ||
+      strcmp(unet_version_string(), version) != 0)
     return 1;
   unet_control_message c = UNET_CONTROL_MESSAGE_INIT;
   int fd = 0;

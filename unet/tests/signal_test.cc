@@ -23,12 +23,15 @@ using unet_testing::UnetKindTest;
 
 unet_socket *g_socket = nullptr;
 std::atomic<bool> g_try_close{false};
+std::atomic<bool> g_try_free{false};
 std::atomic<int> g_close_result{1};
 std::atomic<int> g_shutdown_result{1};
 
 void StopFromHandler(int) {
   if (g_try_close.load())
     g_close_result = unet_socket_close(g_socket);
+  if (g_try_free.load())
+    unet_socket_free(g_socket);  // Must leak: the interrupted read uses it.
   g_shutdown_result = unet_socket_shutdown(g_socket);
 }
 
@@ -43,6 +46,8 @@ class SignalTest : public UnetKindTest {
     ASSERT_EQ(sigaction(SIGUSR1, &sa, &old_), 0);
     g_close_result = 1;
     g_shutdown_result = 1;
+    g_try_close = false;
+    g_try_free = false;
   }
   void TearDown() override {
     sigaction(SIGUSR1, &old_, nullptr);
@@ -92,6 +97,19 @@ TEST_P(SignalTest, CloseFromAHandlerThatInterruptedACallIsEdeadlk) {
   EXPECT_EQ(g_close_result.load(), -EDEADLK);
   EXPECT_EQ(g_shutdown_result.load(), 0);
   // The socket was left open: Close from ordinary code still works.
+  EXPECT_EQ(unet_socket_close(pair.a.get()), 0);
+}
+
+// free from such a handler leaks rather than free memory in use: the
+// interrupted read goes on, the handler's own shutdown after it works, and
+// the socket is whole afterwards.
+TEST_P(SignalTest, FreeFromAHandlerThatInterruptedACallLeaves) {
+  auto pair = MakeSocketPair(packet());
+  int fd = unet_socket_fd(pair.a.get());
+  g_try_free = true;
+  EXPECT_EQ(SignalBlockedReader(pair.a.get()), UNET_EOF);
+  EXPECT_EQ(g_shutdown_result.load(), 0);
+  EXPECT_EQ(unet_socket_fd(pair.a.get()), fd);
   EXPECT_EQ(unet_socket_close(pair.a.get()), 0);
 }
 

@@ -162,6 +162,31 @@ TEST_P(SocketIoTest, MsgFlagsAreZeroAfterAnOrdinaryRead) {
   }
 }
 
+// init leaves no garbage in any field of a reused struct, reserved room
+// included (a later version's fields read as zero there).
+TEST(ReaderWriterInitTest, EveryFieldIsSetReservedZeroed) {
+  unet_socket_reader r;
+  memset(&r, 0xab, sizeof(r));
+  unet_socket_reader_init(&r, nullptr, true);
+  EXPECT_EQ(r.socket, nullptr);
+  EXPECT_TRUE(r.blocking);
+  EXPECT_FALSE(r.inheritable_fds);
+  EXPECT_EQ(r.timeout_ns, 0);
+  EXPECT_EQ(r.msg_flags, 0);
+  EXPECT_EQ(r.control.len, 0u);
+  for (void *reserved : r.reserved)
+    EXPECT_EQ(reserved, nullptr);
+  unet_socket_writer w;
+  memset(&w, 0xab, sizeof(w));
+  unet_socket_writer_init(&w, nullptr, false);
+  EXPECT_EQ(w.socket, nullptr);
+  EXPECT_FALSE(w.blocking);
+  EXPECT_EQ(w.timeout_ns, 0);
+  EXPECT_EQ(w.control.len, 0u);
+  for (void *reserved : w.reserved)
+    EXPECT_EQ(reserved, nullptr);
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, SocketIoTest, ::testing::Bool(), KindName);
 
 class SeqPacketTest : public UnetTest {};

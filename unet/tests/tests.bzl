@@ -12,6 +12,7 @@ UNIT_TESTS = [
     "credentials_test",
     "deadline_test",
     "epoll_test",
+    "fd_limit_test",
     "fd_passing_test",
     "footprint_test",
     "fork_test",

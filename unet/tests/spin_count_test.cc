@@ -1,0 +1,96 @@
+// Spinning told from waiting by the syscalls a read makes (syscall(2),
+// through which the library makes recvmsg and ppoll, is wrapped at link
+// time and counted per thread): a spinning read retries recvmsg and never
+// waits in ppoll; a read that does not spin waits at once.
+#include <stdarg.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+thread_local long t_recvmsg = 0;
+thread_local long t_ppoll = 0;
+
+}  // namespace
+
+extern "C" long __real_syscall(long number, ...);
+extern "C" long __wrap_syscall(long number, ...) {
+  va_list ap;
+  va_start(ap, number);
+  long a[6];
+  for (long &arg : a)
+    arg = va_arg(ap, long);
+  va_end(ap);
+  if (number == SYS_recvmsg)
+    t_recvmsg++;
+  if (number == SYS_ppoll)
+    t_ppoll++;
+  return __real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+namespace {
+
+using unet_testing::KindName;
+using unet_testing::MakeSocketPair;
+using unet_testing::UnetKindTest;
+
+struct Counts {
+  ssize_t result;
+  long recvmsg;
+  long ppoll;
+};
+
+// A blocking read on a socket whose spin is spin_ns, with no timeout; the
+// peer writes 20 ms after the read began.
+Counts ReadLateData(bool packet, int64_t spin_ns) {
+  auto pair = MakeSocketPair(packet);
+  EXPECT_EQ(unet_socket_set_spin(pair.a.get(), spin_ns), 0);
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    unet_socket_write(pair.b.get(), "x", 1);
+  });
+  t_recvmsg = t_ppoll = 0;
+  char c;
+  ssize_t r = unet_socket_read(pair.a.get(), &c, 1);
+  Counts counts = {r, t_recvmsg, t_ppoll};
+  late.join();
+  return counts;
+}
+
+using SpinCountTest = UnetKindTest;
+
+// Spinning is told from waiting: none means one try, one wait, one read.
+TEST_P(SpinCountTest, WithoutSpinTheReadWaitsAtOnce) {
+  Counts c = ReadLateData(packet(), 0);
+  EXPECT_EQ(c.result, 1);
+  EXPECT_EQ(c.ppoll, 1);
+  EXPECT_EQ(c.recvmsg, 2);
+}
+
+// A budget longer than the wait for data: the read spins until the data is
+// there and never waits, also with no timeout set.
+TEST_P(SpinCountTest, ASpinLongerThanTheWaitNeverWaits) {
+  Counts c = ReadLateData(packet(), 2000000000);  // 2 s
+  EXPECT_EQ(c.result, 1);
+  EXPECT_EQ(c.ppoll, 0);
+  EXPECT_GT(c.recvmsg, 2);
+}
+
+// The largest budget (INT64_MAX ns): the spin's end saturates, and it
+// spins as with any long budget.
+TEST_P(SpinCountTest, TheLargestBudgetSpinsAsALongOne) {
+  Counts c = ReadLateData(packet(), INT64_MAX);
+  EXPECT_EQ(c.result, 1);
+  EXPECT_EQ(c.ppoll, 0);
+  EXPECT_GT(c.recvmsg, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, SpinCountTest, ::testing::Bool(), KindName);
+
+}  // namespace
