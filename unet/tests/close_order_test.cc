@@ -40,7 +40,7 @@ long WatchedRecvmsg(long fd, long msg, long flags) {
   g_in_recvmsg = true;
   while (g_hold.load())
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  long r = __real_syscall(SYS_recvmsg, fd, msg, flags);
+  long r = __real_syscall(SYS_recvmsg, fd, msg, flags, 0L, 0L, 0L);
   int saved = errno;
   g_recvmsg_left = ++g_events;
   g_in_recvmsg = false;
