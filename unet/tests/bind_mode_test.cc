@@ -191,4 +191,21 @@ TEST_F(BindModeTest, CheckPeerTellsAnotherUidApart) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
+// check_peer on a closed socket, and on one a forked child inherited: the
+// errors of every socket call there.
+TEST_F(BindModeTest, CheckPeerOnAClosedOrInheritedSocket) {
+  auto pair = unet_testing::MakeSocketPair(false);
+  pid_t pid = fork();
+  if (pid == 0)
+    _exit(unet_socket_check_peer(pair.a.get(), UNET_ANY_ID, UNET_ANY_ID, nullptr) == -ECHILD ? 0
+                                                                                             : 1);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ASSERT_EQ(unet_socket_close(pair.a.get()), 0);
+  int pidfd = -2;
+  EXPECT_EQ(unet_socket_check_peer(pair.a.get(), UNET_ANY_ID, UNET_ANY_ID, &pidfd), -EBADF);
+  EXPECT_EQ(pidfd, -2);
+}
+
 }  // namespace

@@ -137,6 +137,22 @@ TEST_F(MessageTest, WriteAllTimesOutWithItsProgress) {
   EXPECT_LT(written, kMiB);
 }
 
+// A seqpacket message longer than what is left of the buffers: the rest of
+// it is gone (seqpacket keeps boundaries), so the read answers UNET_ETRUNC
+// and counts the buffers as full.
+TEST_F(MessageTest, ReadFullOfALongerSeqpacketMessageIsEtrunc) {
+  auto pair = MakeSocketPair(true);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "abcdefgh", 8), 8);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), true);
+  char buf[4];
+  struct iovec iov = {buf, sizeof(buf)};
+  size_t progress = 0;
+  EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), UNET_ETRUNC);
+  EXPECT_EQ(progress, sizeof(buf));
+  EXPECT_EQ(memcmp(buf, "abcd", 4), 0);
+}
+
 TEST_F(MessageTest, BadArgumentsAreEinval) {
   auto pair = MakeSocketPair(false);
   unet_socket_writer w;

@@ -140,6 +140,38 @@ TEST_P(ServerSocketTest, PathNameIncludesTheTrailingNul) {
   unlink(path.c_str());
 }
 
+// This end's name, as the accepted connection reports it, and -ENOBUFS for
+// a buffer short of it (left untouched).
+TEST_P(ServerSocketTest, SockNameOfAnAcceptedConnection) {
+  std::string path = TempSocketPath("sockname");
+  unet_server_socket *raw_server = nullptr;
+  ASSERT_EQ(unet_bind_and_listen(path.c_str(), packet(), &raw_server), 0);
+  ServerSocketPtr server(raw_server);
+  auto client = Connect(path);
+  unet_socket *raw_accepted = nullptr;
+  ASSERT_EQ(unet_server_socket_accept(server.get(), &raw_accepted), 0);
+  unet_testing::SocketPtr accepted(raw_accepted);
+  char raw[sizeof(struct sockaddr_un)];
+  ASSERT_EQ(unet_socket_sock_name(accepted.get(), raw, sizeof(raw)),
+            static_cast<ssize_t>(sizeof(sa_family_t) + path.size() + 1));
+  EXPECT_STREQ(raw + 2, path.c_str());
+  char short_buf[4] = {'u', 'n', 't', 'o'};
+  EXPECT_EQ(unet_socket_sock_name(accepted.get(), short_buf, sizeof(short_buf)), -ENOBUFS);
+  EXPECT_EQ(memcmp(short_buf, "unto", 4), 0);
+  unlink(path.c_str());
+}
+
+// Nobody bound at the name: a path answers ENOENT, an abstract name
+// ECONNREFUSED, as the kernel says (and Go's Connect).
+TEST_P(ServerSocketTest, ConnectToNobodyIsTheKernelsError) {
+  unet_socket *s = nullptr;
+  std::string abstract = unet_testing::UniqueAbstractName();
+  EXPECT_EQ(unet_connect(abstract.c_str(), packet(), &s), -ECONNREFUSED);
+  std::string path = TempSocketPath("nobody");
+  EXPECT_EQ(unet_connect(path.c_str(), packet(), &s), -ENOENT);
+  EXPECT_EQ(s, nullptr);
+}
+
 TEST_P(ServerSocketTest, EmptyNameAutobindsToAnAbstractName) {
   unet_server_socket *raw_server = nullptr;
   ASSERT_EQ(unet_bind_and_listen("", packet(), &raw_server), 0);

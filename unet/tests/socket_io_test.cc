@@ -1,9 +1,11 @@
 // Bytes over connected sockets: Read/Write, ReadVec/WriteVec, EOF,
 // truncation, message boundaries, non-blocking mode (Go's unet_test.go).
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <string>
 #include <thread>
@@ -275,6 +277,45 @@ TEST_F(StreamTest, WriteAfterPeerClosedWithUnreadDataIsEpipeThenReadIsEconnreset
   EXPECT_EQ(unet_socket_write(pair.a.get(), "x", 1), -EPIPE);
   char buf[8];
   EXPECT_EQ(unet_socket_read(pair.a.get(), buf, sizeof(buf)), -ECONNRESET);
+}
+
+// The vector calls answer a reset as the byte calls do (their errnos are
+// the kernel's, unchanged): EPIPE on a stream write, ECONNRESET on a
+// seqpacket write and on a stream read of the writer's own end.
+TEST_F(StreamTest, VectorCallsAnswerAResetAsTheByteCalls) {
+  ASSERT_EQ(signal(SIGPIPE, SIG_DFL), SIG_DFL);
+  for (bool packet : {false, true}) {
+    auto pair = MakeSocketPair(packet);
+    ASSERT_EQ(unet_socket_write(pair.a.get(), "unread", 6), 6);
+    ASSERT_EQ(unet_socket_close(pair.b.get()), 0);
+    unet_socket_writer w;
+    unet_socket_writer_init(&w, pair.a.get(), true);
+    char c = 'x';
+    struct iovec iov = {&c, 1};
+    EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), packet ? -ECONNRESET : -EPIPE);
+    if (!packet) {
+      unet_socket_reader r;
+      unet_socket_reader_init(&r, pair.a.get(), true);
+      EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -ECONNRESET);
+    }
+  }
+}
+
+// shutdown of a Unix socket that was never connected succeeds (Linux's
+// unix_shutdown does not check); of an fd that is no socket, ENOTSOCK.
+TEST_F(StreamTest, ShutdownOfAnUnconnectedSocketOrOfNoSocket) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  unet_socket *s = nullptr;
+  ASSERT_EQ(unet_socket_new(fd, &s), 0);
+  EXPECT_EQ(unet_socket_shutdown(s), 0);
+  unet_socket_free(s);
+  int p[2];
+  ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+  close(p[1]);
+  ASSERT_EQ(unet_socket_new(p[0], &s), 0);
+  EXPECT_EQ(unet_socket_shutdown(s), -ENOTSOCK);
+  unet_socket_free(s);
 }
 
 }  // namespace

@@ -548,8 +548,10 @@ UNET_API UNET_MUST_USE int unet_socket_release(unet_socket *s);
  */
 UNET_API int unet_socket_fd(const unet_socket *s);
 
-/* shutdown(fd, SHUT_RDWR). Returns 0 or a negative errno (-EBADF when
- * closed, -EINVAL for NULL, -ENOTCONN...). Costs one syscall. Mirrors Socket.Shutdown. */
+/* shutdown(fd, SHUT_RDWR). Returns 0 (also on a Unix socket that was never
+ * connected: Linux does not check) or a negative errno: -EBADF when closed,
+ * -EINVAL for NULL, -ENOTSOCK when the wrapped fd is no socket. Costs one
+ * syscall. Mirrors Socket.Shutdown. */
 UNET_API int unet_socket_shutdown(unet_socket *s);
 
 /*

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Every error the header promises has a test that names it.
+
+    testing/promises/check.py [--list]
+
+For each UNET_API function of unet/include/unet/unet.h, the codes its
+comment promises (-EXXX, UNET_EOF, UNET_ETRUNC) are read; a promise is kept
+by a test when one test body (a TEST, TEST_F or TEST_P of the C++ suites,
+from its first line to the next test) names both the function and the code.
+Promises no test keeps must be listed in untested.txt with the reason (a
+condition no test can make, or one made elsewhere, named there); the check
+fails on a promise neither tested nor listed, and on a listed one that a
+test now keeps (the list only shrinks). --list prints every promise and the
+test that keeps it.
+"""
+import argparse
+import glob
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+HEADER = "unet/include/unet/unet.h"
+TEST_GLOBS = ["unet/tests/*.cc", "testing/**/*.cc", "examples/**/*.cc"]
+CODE = re.compile(r"-E[A-Z0-9]{2,}\b|\bUNET_E(?:OF|TRUNC)\b")
+DECLARATION = re.compile(r"^UNET_API\b[^(]*?\b(unet_\w+)\s*\(")
+TEST_START = re.compile(r"^TEST(?:_F|_P)?\((\w+),\s*(\w+)\)", re.M)
+
+
+def promises():
+    """{function: set of codes} from the comment before each declaration."""
+    result, comment = {}, []
+    in_comment = False
+    for line in open(os.path.join(REPO, HEADER)):
+        stripped = line.strip()
+        if stripped.startswith("/*"):
+            in_comment, comment = True, []
+        if in_comment:
+            comment.append(stripped)
+            if stripped.endswith("*/"):
+                in_comment = False
+            continue
+        m = DECLARATION.match(line)
+        if m:
+            codes = set(CODE.findall(" ".join(comment)))
+            result.setdefault(m.group(1), set()).update(codes)
+        elif stripped and not stripped.startswith(("UNET_API", "#")) and not line[0].isspace():
+            comment = []  # Anything else between: the comment was not this function's.
+    return result
+
+
+def test_bodies():
+    """[(name, text)] of every test of the suites."""
+    bodies = []
+    for pattern in TEST_GLOBS:
+        for path in sorted(glob.glob(os.path.join(REPO, pattern), recursive=True)):
+            text = open(path).read()
+            starts = list(TEST_START.finditer(text))
+            for i, m in enumerate(starts):
+                end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+                name = "%s %s.%s" % (os.path.relpath(path, REPO), m.group(1), m.group(2))
+                bodies.append((name, text[m.start():end]))
+    return bodies
+
+
+def allowed():
+    """{(function, code): reason} from untested.txt."""
+    result = {}
+    for line in open(os.path.join(HERE, "untested.txt")):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r"^(unet_\w+)\s+(\S+):\s*(.+)$", line)
+        if not m:
+            sys.exit("untested.txt: cannot read %r" % line)
+        result[(m.group(1), m.group(2))] = m.group(3)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args()
+    bodies = test_bodies()
+    listed = allowed()
+    kept, untested, problems = 0, 0, []
+    for function, codes in sorted(promises().items()):
+        call = re.compile(r"\b%s\b" % function)
+        for code in sorted(codes):
+            keeper = next((name for name, body in bodies
+                           if call.search(body) and re.search(r"(?<![\w])%s\b" % re.escape(code),
+                                                              body)), None)
+            if keeper:
+                kept += 1
+                if (function, code) in listed:
+                    problems.append("%s %s is kept by %s: remove it from untested.txt"
+                                    % (function, code, keeper))
+            elif (function, code) in listed:
+                untested += 1
+            else:
+                problems.append("%s %s: no test names both (add one, or list it in "
+                                "testing/promises/untested.txt with the reason)" % (function, code))
+            if args.list:
+                print("%-48s %-14s %s" % (function, code,
+                                          keeper or "untested: " + listed.get((function, code), "?")))
+    for function, code in sorted(listed):
+        if function not in promises() or code not in promises()[function]:
+            problems.append("untested.txt lists %s %s, which the header no longer promises"
+                            % (function, code))
+    for problem in problems:
+        print("promises: " + problem, file=sys.stderr)
+    print("promises: %d kept by a test, %d listed as untested (with reasons), %d problems"
+          % (kept, untested, len(problems)))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
