@@ -1,7 +1,8 @@
 // The C and raw sides of //testing/bench:compare, with Google Benchmark.
 // Each workload runs once on plain syscalls ("raw", the floor) and once on
 // libunet ("c"; in the Go syscall footprint "c_gofootprint"; ping-pong also
-// with spin-then-wait: "c_spin", "c_adaptive").
+// with spin-then-wait: "c_spin", "c_adaptive"; whole messages also with
+// write_all and read_full: "c_helpers").
 // Benchmarks are named "<workload>/<mode>"; run them through compare, which
 // alternates them with gVisor's Go unet and counts syscalls separately.
 // UNET_BENCH_ITERATIONS=N fixes the iteration count (for syscall and
@@ -89,6 +90,7 @@ class RawEndpoint : public Endpoint {
   ssize_t WriteOnce(const void *buf, size_t len) override { return write(fd_, buf, len); }
   ssize_t Read(void *buf, size_t len) override { return read(fd_, buf, len); }
   void Shutdown() override { shutdown(fd_, SHUT_RDWR); }
+  int fd() const { return fd_; }
 
  private:
   int fd_;
@@ -109,7 +111,7 @@ class UnetEndpoint : public Endpoint {
   unet_socket *s_;
 };
 
-enum class Mode { kRaw, kC, kCGoFootprint, kCSpin, kCAdaptive };
+enum class Mode { kRaw, kC, kCGoFootprint, kCSpin, kCAdaptive, kCHelpers };
 
 const char *ModeName(Mode m) {
   switch (m) {
@@ -123,6 +125,8 @@ const char *ModeName(Mode m) {
       return "c_spin";
     case Mode::kCAdaptive:
       return "c_adaptive";
+    case Mode::kCHelpers:
+      return "c_helpers";
   }
   return "?";
 }
@@ -398,6 +402,142 @@ void FdPassing(benchmark::State &state, Mode mode, int count) {
   state.SetItemsProcessed(state.iterations());
 }
 
+constexpr size_t kMessageBytes = 1 << 20;
+constexpr int kMessageFds = 3;
+
+// One message of kMessageBytes with kMessageFds fds on its first byte, as
+// gVisor's lisafs and urpc frame them over a stream, written by hand as
+// they write it (raw: sendmsg; c: libunet's writev, the control message
+// dropped after the first chunk) or with the helper (c_helpers: write_all).
+bool WriteMessage(Mode mode, Endpoint *e, const char *data, const int *fds) {
+  size_t sent = 0;
+  if (mode == Mode::kCHelpers) {
+    unet_socket_writer w;
+    unet_socket_writer_init(&w, static_cast<UnetEndpoint *>(e)->socket(), true);
+    unet_control_message_pack_fds(&w.control, fds, kMessageFds);
+    struct iovec iov = {const_cast<char *>(data), kMessageBytes};
+    return unet_socket_writer_write_all(&w, &iov, 1, &sent) == kMessageBytes;
+  }
+  if (mode == Mode::kRaw) {
+    int fd = static_cast<RawEndpoint *>(e)->fd();
+    char control[CMSG_SPACE(kMessageFds * sizeof(int))];
+    while (sent < kMessageBytes) {
+      struct iovec iov = {const_cast<char *>(data) + sent, kMessageBytes - sent};
+      struct msghdr m = {};
+      m.msg_iov = &iov;
+      m.msg_iovlen = 1;
+      if (sent == 0) {
+        m.msg_control = control;
+        m.msg_controllen = sizeof(control);
+        struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+        h->cmsg_level = SOL_SOCKET;
+        h->cmsg_type = SCM_RIGHTS;
+        h->cmsg_len = CMSG_LEN(kMessageFds * sizeof(int));
+        memcpy(CMSG_DATA(h), fds, kMessageFds * sizeof(int));
+      }
+      ssize_t n = sendmsg(fd, &m, MSG_NOSIGNAL);
+      if (n <= 0)
+        return false;
+      sent += static_cast<size_t>(n);
+    }
+    return true;
+  }
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, static_cast<UnetEndpoint *>(e)->socket(), true);
+  unet_control_message_pack_fds(&w.control, fds, kMessageFds);
+  while (sent < kMessageBytes) {
+    struct iovec iov = {const_cast<char *>(data) + sent, kMessageBytes - sent};
+    ssize_t n = unet_socket_writer_writev(&w, &iov, 1);
+    if (n <= 0)
+      return false;
+    unet_control_message_unpack_fds(&w.control);  // Sent with the first chunk.
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Reads one such message and closes its fds: by hand with room for the fds
+// on the first read only (raw, c), or with read_full (c_helpers). False at
+// the end of the stream.
+bool ReadMessage(Mode mode, Endpoint *e, char *data) {
+  int got[kMessageFds];
+  int n_got = 0;
+  size_t received = 0;
+  if (mode == Mode::kRaw) {
+    int fd = static_cast<RawEndpoint *>(e)->fd();
+    char control[CMSG_SPACE(kMessageFds * sizeof(int))];
+    while (received < kMessageBytes) {
+      struct iovec iov = {data + received, kMessageBytes - received};
+      struct msghdr m = {};
+      m.msg_iov = &iov;
+      m.msg_iovlen = 1;
+      if (received == 0) {
+        m.msg_control = control;
+        m.msg_controllen = sizeof(control);
+      }
+      ssize_t n = recvmsg(fd, &m, MSG_CMSG_CLOEXEC);
+      if (n <= 0)
+        return false;
+      if (received == 0 && m.msg_controllen >= CMSG_LEN(kMessageFds * sizeof(int))) {
+        memcpy(got, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(got));
+        n_got = kMessageFds;
+      }
+      received += static_cast<size_t>(n);
+    }
+  } else {
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, static_cast<UnetEndpoint *>(e)->socket(), true);
+    unet_control_message_enable_fds(&r.control, kMessageFds);
+    if (mode == Mode::kCHelpers) {
+      struct iovec iov = {data, kMessageBytes};
+      if (unet_socket_reader_read_full(&r, &iov, 1, &received) != kMessageBytes)
+        return false;
+      n_got = unet_control_message_take_fds(&r.control, got, kMessageFds);
+    } else {
+      while (received < kMessageBytes) {
+        struct iovec iov = {data + received, kMessageBytes - received};
+        ssize_t n = unet_socket_reader_readv(&r, &iov, 1);
+        if (n <= 0)
+          return false;
+        if (received == 0) {
+          n_got = unet_control_message_take_fds(&r.control, got, kMessageFds);
+          unet_control_message_init(&r.control);  // No room after the first chunk.
+        }
+        received += static_cast<size_t>(n);
+      }
+    }
+  }
+  for (int i = 0; i < n_got; i++)
+    close(got[i]);
+  return n_got == kMessageFds;
+}
+
+void Message(benchmark::State &state, Mode mode) {
+  Pair p = MakePair(mode, false);
+  std::thread reader([&] {
+    std::vector<char> buf(kMessageBytes);
+    while (ReadMessage(mode, p.b.get(), buf.data())) {
+    }
+  });
+  std::vector<char> data(kMessageBytes, 'm');
+  int fds[kMessageFds];
+  for (int &fd : fds)
+    fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  Measure(
+      state,
+      [&] {
+        if (!WriteMessage(mode, p.a.get(), data.data(), fds))
+          state.SkipWithError("write failed");
+      },
+      [&] {
+        p.a->Shutdown();
+        reader.join();
+      });
+  for (int fd : fds)
+    close(fd);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kMessageBytes));
+}
+
 void WrapperOverhead(benchmark::State &state, Mode mode) {
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds) < 0)
@@ -489,6 +629,8 @@ void RegisterAll() {
     Register("fds_16", m, [=](benchmark::State &s) { FdPassing(s, m, 16); });
     Register("wrapper_nonblocking", m, [=](benchmark::State &s) { WrapperOverhead(s, m); });
   }
+  for (Mode m : {Mode::kRaw, Mode::kC, Mode::kCHelpers})
+    Register("message_1m_3fds", m, [=](benchmark::State &s) { Message(s, m); });
 }
 
 }  // namespace

@@ -44,6 +44,7 @@ type workload struct {
 
 var spinModes = []string{"raw", "c", "c_gofootprint", "c_spin", "c_adaptive", "go"}
 var plainModes = []string{"raw", "c", "c_gofootprint", "go"}
+var messageModes = []string{"raw", "c", "c_helpers", "go"}
 
 // decisionModes are the two defaults the spin decision is between.
 var decisionModes = []string{"c", "c_adaptive"}
@@ -63,6 +64,9 @@ var workloads = []workload{
 	{"fds_1", "Fds1", plainModes, 500, true, 50},
 	{"fds_16", "Fds16", plainModes, 300, true, 50},
 	{"wrapper_nonblocking", "WrapperNonblocking", plainModes, 1000, true, 50},
+	// 1 MiB and 3 fds a message, by hand (raw, c, go) and with write_all and
+	// read_full (c_helpers): the helpers against the loop they replace.
+	{"message_1m_3fds", "Message1m3fds", messageModes, 20, false, 5},
 }
 
 type sample struct{ ns, cpu, mbps, p50, p99 float64 }

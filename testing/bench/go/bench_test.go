@@ -236,6 +236,88 @@ func fdPassing(b *testing.B, count int) {
 func BenchmarkFds1(b *testing.B)  { fdPassing(b, 1) }
 func BenchmarkFds16(b *testing.B) { fdPassing(b, 16) }
 
+const messageBytes = 1 << 20
+const messageFDs = 3
+
+// writeMessage is pkg/urpc's marshal loop: the fds packed for the first
+// WriteVec only.
+func writeMessage(s *unet.Socket, data []byte, fds []int) error {
+	w := s.Writer(true)
+	w.PackFDs(fds...)
+	for n := 0; n < len(data); {
+		cur, err := w.WriteVec([][]byte{data[n:]})
+		if n == 0 && cur < len(data) {
+			w.PackFDs()
+		}
+		n += cur
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readMessage is pkg/lisafs's readFrom: room for the fds until the first
+// chunk, then none; the fds are closed.
+func readMessage(s *unet.Socket, buf []byte) error {
+	r := s.Reader(true)
+	r.EnableFDs(messageFDs)
+	var fds []int
+	for got := 0; got < len(buf); {
+		cur, err := r.ReadVec([][]byte{buf[got:]})
+		if err != nil {
+			return err
+		}
+		if fds == nil && cur > 0 {
+			if fds, err = r.ExtractFDs(); err != nil {
+				return err
+			}
+			r.EnableFDs(0)
+		}
+		got += cur
+	}
+	for _, fd := range fds {
+		unix.Close(fd)
+	}
+	return nil
+}
+
+// BenchmarkMessage1m3fds: one 1 MiB message with 3 fds per operation, as
+// gVisor's protocols frame them (bench_c.cc's message_1m_3fds).
+func BenchmarkMessage1m3fds(b *testing.B) {
+	a, c := pair(b, false)
+	done := make(chan struct{})
+	go func() {
+		buf := make([]byte, messageBytes)
+		for readMessage(c, buf) == nil {
+		}
+		close(done)
+	}()
+	var fds []int
+	for i := 0; i < messageFDs; i++ {
+		fd, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fds = append(fds, fd)
+	}
+	data := make([]byte, messageBytes)
+	b.SetBytes(messageBytes)
+	measure(b, func() {
+		if err := writeMessage(a, data, fds); err != nil {
+			b.Fatal(err)
+		}
+	}, func() {
+		a.Shutdown()
+		<-done
+	})
+	for _, fd := range fds {
+		unix.Close(fd)
+	}
+	a.Close()
+	c.Close()
+}
+
 func BenchmarkWrapperNonblocking(b *testing.B) {
 	a, c := pair(b, false)
 	w := a.Writer(false)
