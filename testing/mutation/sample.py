@@ -38,7 +38,14 @@ def bazel_test(scratch, targets, extra=()):
 
 
 def failing_targets(output):
-    return sorted(set(re.findall(r"^(//\S+)\s+(?:FAILED in|TIMEOUT in|NO STATUS)", output, re.M)))
+    return sorted(set(re.findall(r"^(//\S+)\s+(?:FAILED in|TIMEOUT in)", output, re.M)))
+
+
+def did_not_build(output):
+    """A compile or link error: the tests never ran (bazel lists them as
+    NO STATUS or FAILED TO BUILD)."""
+    return "FAILED TO BUILD" in output or re.search(r"^ERROR: .*(Compiling|Linking) ", output,
+                                                    re.M) is not None
 
 
 def prepare_scratch(scratch):
@@ -60,8 +67,7 @@ def test_mutant(scratch, m):
     open(path, "w").write("".join(mutated))
     try:
         code, output = bazel_test(scratch, FAST, ["--test_timeout=30"])
-        if code != 0 and ("FAILED TO BUILD" in output or "error: " in output) \
-                and not failing_targets(output):
+        if code != 0 and did_not_build(output):
             return "STILLBORN", "does not build"
         if code != 0:
             return "killed", " ".join(failing_targets(output)) or "bazel failed"
