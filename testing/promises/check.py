@@ -12,6 +12,9 @@ condition no test can make, or one made elsewhere, named there); the check
 fails on a promise neither tested nor listed, and on a listed one that a
 test now keeps (the list only shrinks). --list prints every promise and the
 test that keeps it.
+
+It also checks the tables that cite tests (TABLES): every test name they
+give in backticks (`Test`, `Suite.Test`, `Suite.Prefix*`) exists.
 """
 import argparse
 import glob
@@ -26,6 +29,9 @@ TEST_GLOBS = ["unet/tests/*.cc", "testing/**/*.cc", "examples/**/*.cc"]
 CODE = re.compile(r"-E[A-Z0-9]{2,}\b|\bUNET_E(?:OF|TRUNC)\b")
 DECLARATION = re.compile(r"^UNET_API\b[^(]*?\b(unet_\w+)\s*\(")
 TEST_START = re.compile(r"^TEST(?:_F|_P)?\((\w+),\s*(\w+)\)", re.M)
+TABLES = ["testing/BAD_INPUT.md", "testing/HOSTILE_PEER.md"]
+# A test's name in a table: CamelCase, with an optional suite and a '*'.
+CITED = re.compile(r"`((?:[A-Z]\w*/)?[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)?\*?)`")
 
 
 def promises():
@@ -108,6 +114,21 @@ def main():
         if function not in promises() or code not in promises()[function]:
             problems.append("untested.txt lists %s %s, which the header no longer promises"
                             % (function, code))
+    names = {name.split(" ", 1)[1] for name, _ in bodies}  # "Suite.Test"
+    for table in TABLES:
+        for cited in CITED.findall(open(os.path.join(REPO, table)).read()):
+            if not re.search(r"[a-z]", cited):
+                continue  # An errno or a constant, not a test.
+            cited = cited.split("/")[-1]  # An instantiation prefix ("Kinds/").
+            prefix = cited.rstrip("*")
+            if cited.endswith("*"):
+                found = any(n.startswith(prefix) or n.split(".")[1].startswith(prefix) for n in names)
+            elif "." in cited:
+                found = cited in names
+            else:
+                found = any(n.split(".")[1] == cited for n in names)
+            if not found:
+                problems.append("%s cites `%s`: no such test" % (table, cited))
     for problem in problems:
         print("promises: " + problem, file=sys.stderr)
     print("promises: %d kept by a test, %d listed as untested (with reasons), %d problems"

@@ -17,6 +17,7 @@ UNIT_TESTS = [
     "footprint_test",
     "fork_test",
     "gvisor_unet_test",
+    "hostile_peer_test",
     "message_test",
     "pidfd_test",
     "server_socket_test",
