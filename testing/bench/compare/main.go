@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,7 +104,7 @@ type result struct {
 var (
 	reps     = flag.Int("reps", 11, "repetitions of every workload and mode, alternated")
 	minTime  = flag.Float64("time", 0.5, "seconds per measurement")
-	jsonPath = flag.String("json", "", "where to write the JSON (default: testing/bench/results.json in the workspace)")
+	jsonPath = flag.String("json", "", "where to write the JSON (default: a new file under $TMPDIR, never the source tree; record a run by copying it to testing/bench/RESULTS.json)")
 	strace   = flag.Bool("syscalls", true, "count syscalls per operation with strace (a separate pass)")
 	instr    = flag.Bool("instructions", true, "count instructions per operation: perf where the machine has the counter, else callgrind on the one-thread workloads")
 	quick    = flag.Bool("quick", false, "smoke test: one short pass of every workload and mode, small counts; figures mean nothing")
@@ -432,10 +431,12 @@ func main() {
 	}
 	path := *jsonPath
 	if path == "" {
-		path = "results.json"
-		if ws := os.Getenv("BUILD_WORKSPACE_DIRECTORY"); ws != "" {
-			path = filepath.Join(ws, "testing/bench/results.json")
+		f, err := os.CreateTemp("", "libunet-bench-*.json")
+		if err != nil {
+			fail(err)
 		}
+		f.Close()
+		path = f.Name()
 	}
 	data, _ := json.MarshalIndent(map[string]interface{}{
 		"date": time.Now().UTC().Format(time.RFC3339), "repetitions": *reps,
