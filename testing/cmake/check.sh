@@ -55,6 +55,14 @@ for binary in "$work/pass_fd_pkgconfig" "$work/consumer/pass_fd"; do
   LD_LIBRARY_PATH=$prefix/lib "$binary"
 done
 
+echo "=== manual pages installed: one per exported function"
+for function in $(cat "$work/exported.txt"); do
+  [[ -f "$prefix/share/man/man3/$function.3" ]] ||
+    { echo "check.sh: no installed man page for $function" >&2; exit 1; }
+done
+[[ -f "$prefix/share/man/man7/libunet.7" ]] || { echo "check.sh: no libunet(7)" >&2; exit 1; }
+echo "$(wc -l <"$work/exported.txt") pages in man3, and libunet(7)"
+
 echo "=== dlopen of the installed library with static TLS full"
 # ctypes and plugins dlopen libunet.so: it must not need static TLS
 # (initial-exec), which other objects may have used up.
