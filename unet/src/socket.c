@@ -132,12 +132,11 @@ static int bound_connect(int fd, struct unet__deadline *d) {
   struct timespec left;
   if (!unet__deadline_left(d, &left))
     return -ETIMEDOUT;
-  /* A zero timeval means "forever": never round down to it. */
-  struct timeval tv = {.tv_sec = left.tv_sec, .tv_usec = left.tv_nsec / 1000 + 1};
-  if (tv.tv_usec >= 1000000) {
-    tv.tv_sec++;
-    tv.tv_usec -= 1000000;
-  }
+  /* A zero timeval means "forever": round up, never down to it. Kept
+   * below a second rather than carried: ending a microsecond early only
+   * sends the loop round to re-arm with what is left. */
+  long usec = left.tv_nsec / 1000 + 1;
+  struct timeval tv = {.tv_sec = left.tv_sec, .tv_usec = usec < 1000000 ? usec : 999999};
   return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
 }
 

@@ -151,11 +151,57 @@ TEST_F(BadInputTest, BadVectorsAreEinval) {
   EXPECT_EQ(unet_socket_writer_writev(&w, nullptr, 2), -EINVAL);
   EXPECT_EQ(unet_socket_read(pair.a.get(), nullptr, 4), -EINVAL);
   EXPECT_EQ(unet_socket_write(pair.a.get(), nullptr, 4), -EINVAL);
+  // The smallest length with no buffer is refused too, before any syscall.
+  EXPECT_EQ(unet_socket_read(pair.a.get(), nullptr, 1), -EINVAL);
+  EXPECT_EQ(unet_socket_sock_name(pair.a.get(), nullptr, 1), -EINVAL);
+  EXPECT_EQ(unet_socket_peer_name(pair.a.get(), nullptr, 1), -EINVAL);
+  EXPECT_EQ(unet_socket_getsockopt(pair.a.get(), SOL_SOCKET, SO_TYPE, nullptr, 1), -EINVAL);
+  EXPECT_EQ(unet_socket_setsockopt(pair.a.get(), SOL_SOCKET, SO_TYPE, nullptr, 1), -EINVAL);
   unet_socket_reader unbound;
   unet_socket_reader_init(&unbound, nullptr, false);
   char buf[1];
   struct iovec iov = {buf, 1};
   EXPECT_EQ(unet_socket_reader_readv(&unbound, &iov, 1), -EINVAL);
+}
+
+// fd 0 is an fd like any other (a daemon whose stdin is closed gets its
+// first socket there): every call on a socket or server whose fd is 0 works.
+TEST_F(BadInputTest, SocketsOnFdZeroWork) {
+  UniqueFd stdin_copy(fcntl(0, F_DUPFD_CLOEXEC, 3));
+  ASSERT_GE(stdin_copy.get(), 0);
+  close(0);
+  std::string name = unet_testing::UniqueAbstractName();
+  unet_server_socket *server = nullptr;
+  int bound = unet_bind_and_listen(name.c_str(), false, &server);
+  bool at_zero = bound == 0 && unet_server_socket_fd(server) == 0;
+  unet_socket *client = nullptr, *accepted = nullptr;
+  int connected = unet_connect(name.c_str(), false, &client);
+  int accepted_r = bound == 0 ? unet_server_socket_accept(server, &accepted) : bound;
+  unet_server_socket_free(server);  // Frees fd 0 again: next, a pair there.
+  unet_socket *a = nullptr, *b = nullptr;
+  int paired = unet_socketpair(false, &a, &b);
+  bool pair_at_zero = paired == 0 && unet_socket_fd(a) == 0;
+  char c = 0;
+  ssize_t wrote = paired == 0 ? unet_socket_write(b, "z", 1) : paired;
+  ssize_t read = paired == 0 ? unet_socket_read(a, &c, 1) : paired;
+  int opt = 0;
+  int got_opt = paired == 0 ? unet_socket_getsockopt(a, SOL_SOCKET, SO_TYPE, &opt, sizeof(opt))
+                            : paired;
+  int shut = paired == 0 ? unet_socket_shutdown(a) : paired;
+  unet_socket_free(a);
+  unet_socket_free(b);
+  unet_socket_free(client);
+  unet_socket_free(accepted);
+  ASSERT_EQ(dup2(stdin_copy.get(), 0), 0);  // stdin back before any assertion.
+  EXPECT_TRUE(at_zero);
+  EXPECT_EQ(connected, 0);
+  EXPECT_EQ(accepted_r, 0);
+  EXPECT_TRUE(pair_at_zero);
+  EXPECT_EQ(wrote, 1);
+  EXPECT_EQ(read, 1);
+  EXPECT_EQ(c, 'z');
+  EXPECT_EQ(got_opt, static_cast<int>(sizeof(opt)));
+  EXPECT_EQ(shut, 0);
 }
 
 TEST_F(BadInputTest, PackingAClosedFdFailsOnWriteWithEbadf) {
