@@ -5,7 +5,7 @@
     libunet_dependencies()
 
 libunet_dependencies defines the repositories Bazel would otherwise download
-to build a cc_library (rules_cc, rules_java, remote_coverage_tools, and on
+to build a cc_library (rules_cc, rules_shell, rules_java, remote_coverage_tools, and on
 Bazel 7 bazel_skylib and rules_python), from libunet's offline stand-ins and
 Debian's packages, unless the
 workspace already defines a repository of that name: a workspace that has its
@@ -56,9 +56,11 @@ local_tree = repository_rule(
 
 def libunet_dependencies():
     """Defines what building @libunet//unet needs that is not yet defined."""
+
     # name: (directory, the Debian package that ships it; "" for libunet's own)
     wanted = {
         "rules_cc": ("tools/offline/rules_cc", ""),
+        "rules_shell": ("tools/offline/rules_shell", ""),
         "rules_java": ("/usr/share/bazel/rules/java", "bazel-rules-java"),
         "remote_coverage_tools": ("tools/offline/remote_coverage_tools", ""),
         # Bazel 7's WORKSPACE mode registers toolchains from these two;

@@ -4,6 +4,8 @@
 # newer libc than this bookworm host has. Runs, each in its own step:
 #   - `bazel test //...` with Bzlmod (MODULE.bazel; the sid pair of Go and
 #     gVisor in the interop tests) and with --noenable_bzlmod (WORKSPACE);
+#   - `bazel test //...` and examples/bzlmod with Bazel 9's defaults and the
+#     BCR presubmit's incompatible flags (bazel9_flags below);
 #   - examples/bzlmod and examples/workspace: test and run, as consumers.
 #
 #   tools/bazel7/run.sh            make the chroot if needed, run everything
@@ -31,6 +33,7 @@ inside=/src/libunet
 packages=(
   bazel-bootstrap
   bazel-rules-cc
+  bazel-rules-shell
   ca-certificates
   clang
   g++
@@ -56,6 +59,8 @@ bazelrc() {
 # Written by tools/bazel7/run.sh.
 # @bazel_tools' modules that Debian does not override: empty stand-ins.
 common --registry=file://$inside/tools/bazel7/registry
+# rules_shell, which Debian's bazelrc does not override: its package.
+common --override_module=rules_shell=/usr/share/bazel/rules/shell
 # MODULE.bazel.lock is not kept (README: "Bazel 7 and Bzlmod").
 common --lockfile_mode=off
 # The repository is the host's checkout: leave its bazel-* links alone.
@@ -118,8 +123,27 @@ in_chroot() {
       PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM="${TERM:-dumb}" "$@"
 }
 
+# A chroot made for a shorter list gets the new packages installed in place
+# (minutes saved); any other difference makes it anew.
+add_packages() {
+  local have missing=()
+  have=" $(sed 's/^bazel7-sid: //' "$root/.libunet-stamp") "
+  for package in "${packages[@]}"; do
+    [[ "$have" == *" $package "* ]] || missing+=("$package")
+  done
+  local count
+  count=$(wc -w <<<"$have")
+  ((count + ${#missing[@]} == ${#packages[@]})) || return 1
+  echo "tools/bazel7/run.sh: adding ${missing[*]} to the sid chroot" >&2
+  cp /etc/resolv.conf "$root/etc/resolv.conf"
+  in_chroot "$root" sh -c "apt-get -q -o Acquire::Check-Valid-Until=false update &&
+    DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends ${missing[*]} &&
+    apt-get clean" >/dev/null 2>&1 || return 1
+  echo "$stamp" >"$root/.libunet-stamp"
+}
+
 if [[ "$(cat "$root/.libunet-stamp" 2>/dev/null)" != "$stamp" ]]; then
-  make_chroot
+  [[ -f "$root/.libunet-stamp" ]] && add_packages || make_chroot
 fi
 bazelrc >"$root/etc/bazel.bazelrc"
 
@@ -144,11 +168,26 @@ echo "=== tools/bazel7/run.sh: $bazel_version in $root"
 workspace_mode=(--output_base=/root/.cache/bazel-workspace-mode)
 step . test //...
 step . "${workspace_mode[@]}" test --noenable_bzlmod //...
+# Bazel 9's defaults, and the incompatible flags the Bazel Central
+# Registry's presubmit flips, on 7.7.1 (no Bazel 8 or 9 here): no
+# autoloaded rules, no native repository rules in extensions, no WORKSPACE.
+bazel9_flags=(
+  --incompatible_autoload_externally=
+  --incompatible_disable_native_repo_rules
+  --noenable_workspace
+  --incompatible_strict_action_env
+  --incompatible_config_setting_private_default_visibility
+  --incompatible_disable_starlark_host_transitions
+)
+bazel9_mode=(--output_base=/root/.cache/bazel-bazel9-flags)
+step . "${bazel9_mode[@]}" test "${bazel9_flags[@]}" //...
+step examples/bzlmod "${bazel9_mode[@]}" test "${bazel9_flags[@]}" //...
 step examples/bzlmod test //...
 step examples/bzlmod run //:pass_fd
 step examples/workspace test --noenable_bzlmod //...
 step examples/workspace run --noenable_bzlmod //:pass_fd
-for server in . ". ${workspace_mode[*]}" examples/bzlmod examples/workspace; do
+for server in . ". ${workspace_mode[*]}" ". ${bazel9_mode[*]}" examples/bzlmod \
+  "examples/bzlmod ${bazel9_mode[*]}" examples/workspace; do
   step $server shutdown >/dev/null
 done
 exit "$status"

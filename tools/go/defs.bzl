@@ -41,6 +41,7 @@ def _compile(ctx, mode, sources):
     args.add(go.path[:-len("/bin/go")])
     args.add(go.path[:-len("/goroot/bin/go")] + "/gocode")
     args.add(ctx.attr.importpath)
+
     # The runfiles directory of this target's repository (tools/go/runfiles):
     # "" for the main repository, whose directory is the workspace's name.
     args.add(ctx.label.workspace_name or ctx.workspace_name)
