@@ -6,7 +6,9 @@
 #     gVisor in the interop tests) and with --noenable_bzlmod (WORKSPACE);
 #   - `bazel test //...` and examples/bzlmod with Bazel 9's defaults and the
 #     BCR presubmit's incompatible flags (bazel9_flags below);
-#   - examples/bzlmod and examples/workspace: test and run, as consumers.
+#   - examples/bzlmod and examples/workspace: test and run, as consumers;
+#   - the release archive: examples/bzlmod (the BCR test module) built
+#     from the unpacked archive.
 #
 #   tools/bazel7/run.sh            make the chroot if needed, run everything
 #   tools/bazel7/run.sh --shell    a shell in the chroot (repo at /src/libunet)
@@ -186,6 +188,20 @@ step examples/bzlmod test //...
 step examples/bzlmod run //:pass_fd
 step examples/workspace test --noenable_bzlmod //...
 step examples/workspace run --noenable_bzlmod //:pass_fd
+# The release archive (tools/release/archive.sh, of the commit checked out)
+# as the Bazel Central Registry would use it: unpacked under the prefix
+# .bcr/source.template.json strips, its bcr_test_module (examples/bzlmod)
+# tested against the module the archive holds.
+release=.release-check
+rm -rf "${repo:?}/$release"
+version=$(cd "$repo" && tools/release/archive.sh "$release" | sed -n 's/^prefix: *libunet-\(.*\)\/$/\1/p')
+grep -q '"strip_prefix": "libunet-{VERSION}"' "$repo/.bcr/source.template.json" ||
+  die ".bcr/source.template.json does not strip the archive's prefix libunet-{VERSION}"
+tar -xzf "$repo/$release/libunet-$version.tar.gz" -C "$repo/$release"
+step "$release/libunet-$version/examples/bzlmod" test //...
+step "$release/libunet-$version/examples/bzlmod" shutdown >/dev/null
+rm -rf "${repo:?}/$release"
+
 for server in . ". ${workspace_mode[*]}" ". ${bazel9_mode[*]}" examples/bzlmod \
   "examples/bzlmod ${bazel9_mode[*]}" examples/workspace; do
   step $server shutdown >/dev/null

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# tools/release/archive.sh [OUTDIR]: the release archive of the commit checked
+# out: libunet-VERSION.tar.gz (VERSION from unet.h), every tracked file under
+# the stable prefix libunet-VERSION/, reproducible (git archive: the commit's
+# time on every entry, no build outputs). Prints the file, its sha256 and the
+# Subresource Integrity value a registry's source.json takes
+# (.bcr/source.template.json points at this file). OUTDIR defaults to dist/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+version=$(sed -n 's/^#define UNET_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' \
+  unet/include/unet/unet.h | paste -sd.)
+[[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "archive.sh: no version in unet.h" >&2; exit 1; }
+grep -q "^    version = \"$version\",$" MODULE.bazel ||
+  { echo "archive.sh: MODULE.bazel's version is not unet.h's $version" >&2; exit 1; }
+out=${1:-dist}
+mkdir -p "$out"
+archive=$out/libunet-$version.tar.gz
+git archive --format=tar --prefix="libunet-$version/" HEAD | gzip -n -9 >"$archive"
+sha256=$(sha256sum "$archive" | cut -d' ' -f1)
+integrity=sha256-$(openssl dgst -sha256 -binary "$archive" | base64 -w0)
+echo "archive:   $archive"
+echo "prefix:    libunet-$version/"
+echo "sha256:    $sha256"
+echo "integrity: $integrity"
