@@ -188,6 +188,8 @@ TEST_F(BadInputTest, SocketsOnFdZeroWork) {
   int got_opt = paired == 0 ? unet_socket_getsockopt(a, SOL_SOCKET, SO_TYPE, &opt, sizeof(opt))
                             : paired;
   int shut = paired == 0 ? unet_socket_shutdown(a) : paired;
+  int closed = paired == 0 ? unet_socket_close(a) : paired;
+  bool zero_closed = fcntl(0, F_GETFD) < 0;  // Close closed fd 0 itself.
   unet_socket_free(a);
   unet_socket_free(b);
   unet_socket_free(client);
@@ -202,6 +204,8 @@ TEST_F(BadInputTest, SocketsOnFdZeroWork) {
   EXPECT_EQ(c, 'z');
   EXPECT_EQ(got_opt, static_cast<int>(sizeof(opt)));
   EXPECT_EQ(shut, 0);
+  EXPECT_EQ(closed, 0);
+  EXPECT_TRUE(zero_closed);
 }
 
 TEST_F(BadInputTest, PackingAClosedFdFailsOnWriteWithEbadf) {
