@@ -134,6 +134,23 @@ TEST_P(SpinKindTest, ClosedSocketIsEbadf) {
   EXPECT_EQ(unet_socket_set_spin(pair.b.get(), 0), -EBADF);
 }
 
+// An error that arrives while the reader spins is the kernel's errno, as
+// when it waits: the peer closes with our data unread, and the spinning
+// stream read answers -ECONNRESET.
+TEST(SpinErrorTest, AnErrorWhileSpinningIsTheKernelsErrno) {
+  auto pair = MakeSocketPair(false);
+  ASSERT_EQ(unet_socket_set_spin(pair.a.get(), INT64_C(2000000000)), 0);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "unread", 6), 6);
+  auto reader = std::async(std::launch::async, [&] {
+    char c;
+    return unet_socket_read(pair.a.get(), &c, 1);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Spinning.
+  unet_socket_free(pair.b.release());
+  ASSERT_EQ(reader.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_EQ(reader.get(), -ECONNRESET);
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, SpinKindTest, ::testing::Bool(), KindName);
 
 }  // namespace
