@@ -61,8 +61,6 @@ bazelrc() {
 # Written by tools/bazel7/run.sh.
 # @bazel_tools' modules that Debian does not override: empty stand-ins.
 common --registry=file://$inside/tools/bazel7/registry
-# rules_shell, which Debian's bazelrc does not override: its package.
-common --override_module=rules_shell=/usr/share/bazel/rules/shell
 # MODULE.bazel.lock is not kept (README: "Bazel 7 and Bzlmod").
 common --lockfile_mode=off
 # The repository is the host's checkout: leave its bazel-* links alone.
@@ -168,7 +166,11 @@ echo "=== tools/bazel7/run.sh: $bazel_version in $root"
 # main repository differently, so sharing one would rebuild everything at
 # every switch.
 workspace_mode=(--output_base=/root/.cache/bazel-workspace-mode)
-step . test //...
+# rules_shell, which Debian's bazelrc does not override, from its package:
+# for libunet itself only (a dev_dependency, so the examples, as consumers,
+# have no rules_shell to override, and Bazel refuses such an override).
+shell=(--override_module=rules_shell=/usr/share/bazel/rules/shell)
+step . test "${shell[@]}" //...
 step . "${workspace_mode[@]}" test --noenable_bzlmod //...
 # Bazel 9's defaults, and the incompatible flags the Bazel Central
 # Registry's presubmit flips, on 7.7.1 (no Bazel 8 or 9 here): no
@@ -182,8 +184,9 @@ bazel9_flags=(
   --incompatible_disable_starlark_host_transitions
 )
 bazel9_mode=(--output_base=/root/.cache/bazel-bazel9-flags)
-step . "${bazel9_mode[@]}" test "${bazel9_flags[@]}" //...
-step examples/bzlmod "${bazel9_mode[@]}" test "${bazel9_flags[@]}" //...
+bazel9_example=(--output_base=/root/.cache/bazel-bazel9-flags-example)
+step . "${bazel9_mode[@]}" test "${shell[@]}" "${bazel9_flags[@]}" //...
+step examples/bzlmod "${bazel9_example[@]}" test "${bazel9_flags[@]}" //...
 step examples/bzlmod test //...
 step examples/bzlmod run //:pass_fd
 step examples/workspace test --noenable_bzlmod //...
@@ -203,7 +206,7 @@ step "$release/libunet-$version/examples/bzlmod" shutdown >/dev/null
 rm -rf "${repo:?}/$release"
 
 for server in . ". ${workspace_mode[*]}" ". ${bazel9_mode[*]}" examples/bzlmod \
-  "examples/bzlmod ${bazel9_mode[*]}" examples/workspace; do
+  "examples/bzlmod ${bazel9_example[*]}" examples/workspace; do
   step $server shutdown >/dev/null
 done
 exit "$status"
