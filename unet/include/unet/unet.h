@@ -622,8 +622,12 @@ UNET_API void unet_socket_free(unet_socket *s);
  * that finds nothing stops it for 16 waits (then one probe spins), and a spin
  * during which the thread was preempted (more busy threads than cores) stops
  * it for 128 waits.
- * Results are the same in every mode; a spinner notices Close or Release at
- * once. Spinning trades CPU (and syscalls: one recvmsg per retry) for
+ * Results are the same in every mode but one race: a peer that closes with
+ * data of ours unread resets the connection, and the kernel marks the end
+ * of stream and the reset one after the other without a lock a read takes,
+ * so a spinning read can answer UNET_EOF where a waiting one answers
+ * -ECONNRESET (both mean the peer is gone). A spinner notices Close or
+ * Release at once. Spinning trades CPU (and syscalls: one recvmsg per retry) for
  * latency; it is off by default because the adaptive mode, though 0.55-0.64x
  * the latency of waiting at once in ping-pong, burns 13-37% more CPU per
  * message on a reader fed every millisecond and 15-21% more with 64 mostly
