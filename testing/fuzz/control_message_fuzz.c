@@ -1,17 +1,14 @@
 /* Fuzz target: arbitrary bytes as received control data. extract_fds,
  * take_fds and close_fds must not crash or read out of bounds, must return only fds >= 0
  * that the data names in an fd slot, and must never close an fd twice or one
- * the data does not name. syscall(2), through which the library closes fds
- * (unet/src/nocancel.h), is wrapped (-Wl,--wrap=syscall) so that no real fd
- * is closed while close_fds runs. */
+ * the data does not name. close(2) is wrapped (-Wl,--wrap=close) so that no
+ * real fd is closed while close_fds runs. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 
 #include "unet/unet.h"
 
@@ -21,20 +18,14 @@ static bool recording;
 static int closed[MAX_WORDS];
 static size_t closed_count;
 
-long __real_syscall(long number, ...);
-long __wrap_syscall(long number, ...);
-long __wrap_syscall(long number, ...) {
-  va_list ap;
-  va_start(ap, number);
-  long a[6];
-  for (int i = 0; i < 6; i++)
-    a[i] = va_arg(ap, long);
-  va_end(ap);
-  if (!recording || number != SYS_close)
-    return __real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+int __real_close(int fd);
+int __wrap_close(int fd);
+int __wrap_close(int fd) {
+  if (!recording)
+    return __real_close(fd);
   if (closed_count == MAX_WORDS)
     abort(); /* More closes than the data has fd slots. */
-  closed[closed_count++] = (int)a[0];
+  closed[closed_count++] = fd;
   return 0;
 }
 

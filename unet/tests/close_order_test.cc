@@ -1,13 +1,10 @@
 // Close's order, observed from inside the syscalls: a reader held inside
 // recvmsg keeps Close from returning and from closing the fd until it has
-// left (syscall(2), which the library makes them with, is wrapped at link
-// time to watch one fd).
+// left (recvmsg, close and write are wrapped at link time to watch one fd).
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -31,16 +28,14 @@ std::atomic<bool> g_in_wake{false};     // A Close is inside that write.
 
 }  // namespace
 
-extern "C" long __real_syscall(long number, ...);
-
-namespace {
-
-// recvmsg on the watched fd, held while g_hold is set.
-long WatchedRecvmsg(long fd, long msg, long flags) {
+extern "C" ssize_t __real_recvmsg(int fd, struct msghdr *msg, int flags);
+extern "C" ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags) {
+  if (fd != g_fd.load())
+    return __real_recvmsg(fd, msg, flags);
   g_in_recvmsg = true;
   while (g_hold.load())
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  long r = __real_syscall(SYS_recvmsg, fd, msg, flags, 0L, 0L, 0L);
+  ssize_t r = __real_recvmsg(fd, msg, flags);
   int saved = errno;
   g_recvmsg_left = ++g_events;
   g_in_recvmsg = false;
@@ -48,31 +43,24 @@ long WatchedRecvmsg(long fd, long msg, long flags) {
   return r;
 }
 
-}  // namespace
-
-// The library makes its recvmsg and close calls through syscall(2) (they
-// are no cancellation points there): watch those on g_fd.
-extern "C" long __wrap_syscall(long number, ...) {
-  va_list ap;
-  va_start(ap, number);
-  long a[6];
-  for (long &arg : a)
-    arg = va_arg(ap, long);
-  va_end(ap);
-  bool watched = g_fd.load() >= 0 && a[0] == g_fd.load();
-  if (watched && number == SYS_recvmsg)
-    return WatchedRecvmsg(a[0], a[1], a[2]);
-  if (watched && number == SYS_close)
+extern "C" int __real_close(int fd);
+extern "C" int __wrap_close(int fd) {
+  if (fd == g_fd.load())
     g_closed = ++g_events;
-  // Close's wake-up write (8 bytes to its eventfd): the fd is swapped out,
-  // the gate still open.
-  if (number == SYS_write && a[2] == 8 && g_wake_armed.exchange(false)) {
+  return __real_close(fd);
+}
+
+// Close's wake-up write (8 bytes to its eventfd), held once when armed: the
+// fd is swapped out, the gate still open.
+extern "C" ssize_t __real_write(int fd, const void *buf, size_t len);
+extern "C" ssize_t __wrap_write(int fd, const void *buf, size_t len) {
+  if (len == 8 && g_wake_armed.exchange(false)) {
     g_in_wake = true;
     while (g_hold_wake.load())
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     g_in_wake = false;
   }
-  return __real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+  return __real_write(fd, buf, len);
 }
 
 namespace {

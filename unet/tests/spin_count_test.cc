@@ -1,8 +1,9 @@
-// Spinning told from waiting by the syscalls a read makes (syscall(2),
-// through which the library makes recvmsg and ppoll, is wrapped at link
-// time and counted per thread): a spinning read retries recvmsg and never
-// waits in ppoll; a read that does not spin waits at once.
+// Spinning told from waiting by the syscalls a read makes (recvmsg, and
+// syscall(2), through which the library makes its raw ppoll, are wrapped at
+// link time and counted per thread): a spinning read retries recvmsg and
+// never waits in ppoll; a read that does not spin waits at once.
 #include <stdarg.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -19,6 +20,12 @@ thread_local long t_ppoll = 0;
 
 }  // namespace
 
+extern "C" ssize_t __real_recvmsg(int fd, struct msghdr *msg, int flags);
+extern "C" ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags) {
+  t_recvmsg++;
+  return __real_recvmsg(fd, msg, flags);
+}
+
 extern "C" long __real_syscall(long number, ...);
 extern "C" long __wrap_syscall(long number, ...) {
   va_list ap;
@@ -27,8 +34,6 @@ extern "C" long __wrap_syscall(long number, ...) {
   for (long &arg : a)
     arg = va_arg(ap, long);
   va_end(ap);
-  if (number == SYS_recvmsg)
-    t_recvmsg++;
   if (number == SYS_ppoll)
     t_ppoll++;
   return __real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);

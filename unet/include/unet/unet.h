@@ -93,9 +93,10 @@
  *
  * Cancellation
  *   No function of this library is a cancellation point, as Go has none: its
- *   syscalls that are cancellation points in the C library (recvmsg,
- *   sendmsg, accept4, connect, write, close) are made through syscall(2),
- *   with the same arguments. A thread cancelled (pthread_cancel(3),
+ *   calls that are cancellation points in the C library (recvmsg, sendmsg,
+ *   accept4, connect, write, close) are made with the thread's cancelability
+ *   disabled and restored after (pthread_setcancelstate(3): no syscall). A
+ *   thread cancelled (pthread_cancel(3),
  *   deferred) while inside a call finishes the call, then acts on the
  *   cancellation at its own next cancellation point; so a cancelled thread
  *   never ends inside a socket's gate, half-way through Close, or holding an
