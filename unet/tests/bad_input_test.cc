@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "testing/unet_fixture.h"
@@ -184,9 +186,19 @@ TEST_F(BadInputTest, SocketsOnFdZeroWork) {
   char c = 0;
   ssize_t wrote = paired == 0 ? unet_socket_write(b, "z", 1) : paired;
   ssize_t read = paired == 0 ? unet_socket_read(a, &c, 1) : paired;
+  // A spinning read at fd 0, its data 20 ms late.
+  ssize_t spun = paired;
+  if (paired == 0 && unet_socket_set_spin(a, INT64_C(2000000000)) == 0) {
+    std::thread late([b] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      unet_socket_write(b, "s", 1);
+    });
+    spun = unet_socket_read(a, &c, 1);
+    late.join();
+  }
   int opt = 0;
-  int got_opt = paired == 0 ? unet_socket_getsockopt(a, SOL_SOCKET, SO_TYPE, &opt, sizeof(opt))
-                            : paired;
+  int got_opt =
+      paired == 0 ? unet_socket_getsockopt(a, SOL_SOCKET, SO_TYPE, &opt, sizeof(opt)) : paired;
   int shut = paired == 0 ? unet_socket_shutdown(a) : paired;
   int closed = paired == 0 ? unet_socket_close(a) : paired;
   bool zero_closed = fcntl(0, F_GETFD) < 0;  // Close closed fd 0 itself.
@@ -201,7 +213,8 @@ TEST_F(BadInputTest, SocketsOnFdZeroWork) {
   EXPECT_TRUE(pair_at_zero);
   EXPECT_EQ(wrote, 1);
   EXPECT_EQ(read, 1);
-  EXPECT_EQ(c, 'z');
+  EXPECT_EQ(spun, 1);
+  EXPECT_EQ(c, 's');
   EXPECT_EQ(got_opt, static_cast<int>(sizeof(opt)));
   EXPECT_EQ(shut, 0);
   EXPECT_EQ(closed, 0);
