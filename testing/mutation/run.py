@@ -112,6 +112,8 @@ def main():
     print("mutation score: " + score)
     with open(args.results, "w") as out:
         out.write("# Mutation check: latest run\n\n")
+        out.write("The hand-written mutants below; the mechanical check (every line by"
+                  " operator, a seeded sample) is [SAMPLE.md](SAMPLE.md).\n\n")
         out.write("`testing/mutation/run.py` on commit `%s`, %s%s: **%s**.\n\n"
                   % (head[:12], datetime.date.today().isoformat(),
                      " (rows of " + ", ".join(args.only) + " from this run, the rest from"
