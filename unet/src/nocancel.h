@@ -23,8 +23,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-/* Brackets one call: the previous state comes back, and so does the call's
- * errno (pthread_setcancelstate never sets errno, but say so once). */
+/* Brackets one call and returns its result: the previous cancelability
+ * comes back, and errno is the call's. */
 #define UNET__NOCANCEL(type, call)                                    \
   do {                                                                \
     int unet__old_state;                                              \
