@@ -1,13 +1,17 @@
 #include "testing/unet_fixture.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <fstream>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "testing/fd_census.h"
 
@@ -52,6 +56,35 @@ std::string UniqueAbstractName() {
 }
 
 const char *Emulator() { return getenv("LIBUNET_EMULATOR"); }
+
+int WithFreeFds(int free_fds, const std::function<int()> &attempt) {
+  struct rlimit old;
+  if (getrlimit(RLIMIT_NOFILE, &old) != 0)
+    return -errno;
+  int scan = old.rlim_cur > 65536 ? 65536 : static_cast<int>(old.rlim_cur);
+  int highest = -1;
+  for (int fd = 0; fd < scan; fd++)
+    if (fcntl(fd, F_GETFD) >= 0)
+      highest = fd;
+  std::vector<UniqueFd> fillers;
+  int base;
+  for (;;) {
+    UniqueFd filler(open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (filler.get() < 0)
+      return -errno;
+    base = filler.get();
+    if (base > highest)
+      break;  // Every lower number is taken; this one is closed, free.
+    fillers.push_back(std::move(filler));
+  }
+  struct rlimit tight = old;
+  tight.rlim_cur = static_cast<rlim_t>(base + free_fds);
+  if (setrlimit(RLIMIT_NOFILE, &tight) != 0)
+    return -errno;
+  int r = attempt();
+  setrlimit(RLIMIT_NOFILE, &old);
+  return r;
+}
 
 pid_t PidOfPidfd(int pidfd) {
   std::ifstream info("/proc/self/fdinfo/" + std::to_string(pidfd));

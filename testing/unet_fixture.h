@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -62,6 +63,13 @@ pid_t PidOfPidfd(int pidfd);
 // The emulator the tests run under (LIBUNET_EMULATOR, set by --config=m32:
 // "qemu-i386"), or nullptr when they run natively.
 const char *Emulator();
+
+// Runs attempt with exactly free_fds fd numbers free below RLIMIT_NOFILE:
+// every lower number is taken (fillers of /dev/null fill the holes), the
+// soft limit is lowered, then put back before returning attempt's result
+// (or -errno when the set-up failed). Under valgrind, which keeps fds of its
+// own near the limit, the limit cannot be trusted: tests skip there.
+int WithFreeFds(int free_fds, const std::function<int()> &attempt);
 
 // Ends a forked child with _exit(code), first writing its coverage profile
 // when built with --config=coverage (_exit skips the runtime's own dump).

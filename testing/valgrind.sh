@@ -23,7 +23,9 @@ skip='-BadInputTest.HugeIovecTotalsAreTheKernelsError'
 status=0
 for label in "${tests[@]}"; do
   test=${label#//unet:}
-  if valgrind -q --error-exitcode=99 --leak-check=full \
+  # The tests that lower RLIMIT_NOFILE skip: valgrind keeps fds of its own
+  # near the limit and answers EBADF around them.
+  if LIBUNET_UNDER_VALGRIND=1 valgrind -q --error-exitcode=99 --leak-check=full \
       --errors-for-leak-kinds=definite,indirect "$bin/unet/$test" \
       --gtest_brief=1 --gtest_filter="$skip" >"${TMPDIR:-/tmp}/valgrind-$test.log" 2>&1; then
     echo "valgrind: $test clean"

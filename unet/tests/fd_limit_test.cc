@@ -26,40 +26,11 @@ namespace {
 
 using unet_testing::UnetTest;
 using unet_testing::UniqueFd;
+using unet_testing::WithFreeFds;
 
 // The most fds any case below makes in one call (socketpair: two sockets,
 // two eventfds), plus one to see it succeed.
 constexpr int kMostFree = 5;
-
-// Runs attempt with exactly `free_fds` fd numbers free below the limit (all
-// lower numbers are taken by fillers), then lifts the limit again.
-int WithFreeFds(int free_fds, const std::function<int()> &attempt) {
-  int highest = -1;
-  for (int fd = 0; fd < 4096; fd++)
-    if (fcntl(fd, F_GETFD) >= 0)
-      highest = fd;
-  std::vector<UniqueFd> fillers;
-  int base;
-  for (;;) {
-    UniqueFd filler(dup(0));
-    if (filler.get() < 0)
-      return -errno;
-    base = filler.get();
-    if (base > highest)
-      break;  // Every lower number is taken; this one is closed, free.
-    fillers.push_back(std::move(filler));
-  }
-  struct rlimit old;
-  if (getrlimit(RLIMIT_NOFILE, &old) != 0)
-    return -errno;
-  struct rlimit tight = old;
-  tight.rlim_cur = static_cast<rlim_t>(base + free_fds);
-  if (setrlimit(RLIMIT_NOFILE, &tight) != 0)
-    return -errno;
-  int r = attempt();
-  setrlimit(RLIMIT_NOFILE, &old);
-  return r;
-}
 
 // What to run for one function: `prepare` outside the limit (a listener,
 // a pending connection), `attempt` under it, returning the call's result
@@ -106,17 +77,20 @@ std::vector<Case> Cases() {
       {"bind",
        [](const std::string &name) {
          unet_server_socket *s = nullptr;
-         return FreeServer(unet_bind(name.c_str(), false, &s), s);
+         int r = unet_bind(name.c_str(), false, &s);
+         return FreeServer(r, s);
        }},
       {"bind_mode",
        [](const std::string &name) {
          unet_server_socket *s = nullptr;
-         return FreeServer(unet_bind_mode(name.c_str(), false, 0600, &s), s);
+         int r = unet_bind_mode(name.c_str(), false, 0600, &s);
+         return FreeServer(r, s);
        }},
       {"bind_and_listen",
        [](const std::string &name) {
          unet_server_socket *s = nullptr;
-         return FreeServer(unet_bind_and_listen(name.c_str(), true, &s), s);
+         int r = unet_bind_and_listen(name.c_str(), true, &s);
+         return FreeServer(r, s);
        }},
   };
 }
@@ -127,6 +101,8 @@ class FdLimitTest : public UnetTest, public ::testing::WithParamInterface<int> {
  protected:
   void SetUp() override {
     UnetTest::SetUp();
+    if (getenv("LIBUNET_UNDER_VALGRIND"))
+      GTEST_SKIP() << "valgrind keeps fds of its own near RLIMIT_NOFILE";
     ASSERT_EQ(unet_set_footprint(GetParam()), 0);
     dir_ = unet_testing::TempSocketPath("fd-limit");
     ASSERT_EQ(mkdir(dir_.c_str(), 0700), 0);
@@ -176,7 +152,10 @@ TEST_P(FdLimitTest, ConnectLeaksNothing) {
   for (int64_t timeout : {int64_t{0}, int64_t{1000000000}}) {
     Sweep("connect, timeout " + std::to_string(timeout), [&](int) {
       unet_socket *s = nullptr;
-      int r = FreeSocket(unet_connect_timeout(name.c_str(), false, timeout, &s), s);
+      // Its own statement: the order in which arguments are evaluated is
+      // unspecified (gcc read s before the call wrote it).
+      int r = unet_connect_timeout(name.c_str(), false, timeout, &s);
+      r = FreeSocket(r, s);
       // A connection that made it to the backlog is taken off again.
       unet_socket *accepted = nullptr;
       if (r == 0 && unet_server_socket_accept(server, &accepted) == 0)
@@ -201,7 +180,8 @@ TEST_P(FdLimitTest, AcceptLeaksNothing) {
         "accept, timeout " + std::to_string(timeout),
         [&](int) {
           unet_socket *s = nullptr;
-          return FreeSocket(unet_server_socket_accept_timeout(server, timeout, &s), s);
+          int r = unet_server_socket_accept_timeout(server, timeout, &s);
+          return FreeSocket(r, s);
         },
         connect, disconnect);
   }
