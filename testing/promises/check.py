@@ -22,12 +22,13 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tools/man"))
+import generate  # noqa: E402 (tools/man/generate.py: the header parser)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-HEADER = "unet/include/unet/unet.h"
 TEST_GLOBS = ["unet/tests/*.cc", "testing/**/*.cc", "examples/**/*.cc"]
-CODE = re.compile(r"-E[A-Z0-9]{2,}\b|\bUNET_E(?:OF|TRUNC)\b")
-DECLARATION = re.compile(r"^UNET_API\b[^(]*?\b(unet_\w+)\s*\(")
+CODE = generate.CODE  # -EXXX, UNET_EOF, UNET_ETRUNC
 TEST_START = re.compile(r"^TEST(?:_F|_P)?\((\w+),\s*(\w+)\)", re.M)
 TABLES = ["testing/BAD_INPUT.md", "testing/HOSTILE_PEER.md"]
 # A test's name in a table: CamelCase, with an optional suite and a '*'.
@@ -35,24 +36,11 @@ CITED = re.compile(r"`((?:[A-Z]\w*/)?[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)?\*
 
 
 def promises():
-    """{function: set of codes} from the comment before each declaration."""
-    result, comment = {}, []
-    in_comment = False
-    for line in open(os.path.join(REPO, HEADER)):
-        stripped = line.strip()
-        if stripped.startswith("/*"):
-            in_comment, comment = True, []
-        if in_comment:
-            comment.append(stripped)
-            if stripped.endswith("*/"):
-                in_comment = False
-            continue
-        m = DECLARATION.match(line)
-        if m:
-            codes = set(CODE.findall(" ".join(comment)))
-            result.setdefault(m.group(1), set()).update(codes)
-        elif stripped and not stripped.startswith(("UNET_API", "#")) and not line[0].isspace():
-            comment = []  # Anything else between: the comment was not this function's.
+    """{function: set of codes} from the comment before each declaration,
+    read by the man page generator (one parser of the header)."""
+    result = {}
+    for name, _, comment in generate.functions():
+        result.setdefault(name, set()).update(CODE.findall(comment))
     return result
 
 
