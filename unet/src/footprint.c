@@ -159,6 +159,11 @@ static const struct row rows[] = {
          getsockopt, ANY, SOL_SOCKET, SO_PEERCRED, ANY, ANY),
     RULE(BOTH, "unet_socket_sock_name", getsockname, ANY, ANY, ANY),
     RULE(BOTH, "unet_socket_peer_name", getpeername, ANY, ANY, ANY),
+    /* Whether an fd the caller wrapped carries records: asked once per
+     * socket, by a whole-message call that needs to know (a record
+     * shorter than the buffers, or a resumed message). */
+    BEYOND(BOTH, "unet_socket_reader_read_full unet_socket_writer_write_all",
+           getsockopt, ANY, SOL_SOCKET, SO_TYPE, ANY, ANY),
     /* Beyond Go: made only when the caller uses these functions. */
     BEYOND(BOTH, "unet_socket_pass_credentials",
            setsockopt, ANY, SOL_SOCKET, SO_PASSCRED, ANY, ANY),

@@ -33,6 +33,9 @@ struct unet_socket {
   /* The syscall footprint the socket was created with (UNET_FOOTPRINT_*).
    * Immutable. */
   int footprint;
+  /* SOCK_STREAM or SOCK_SEQPACKET; 0 for an fd wrapped by the caller until
+   * a call needs to know (see unet__socket_is_record). */
+  _Atomic int type;
 };
 
 /* The page holding this process's identity (see origin.c): NULL until the
@@ -72,14 +75,24 @@ int unet__socket_wrap(int fd, int footprint, struct unet_socket **ret_socket);
 /* Makes fd non-blocking, then as unet__socket_wrap. */
 int unet__socket_adopt(int fd, int footprint, struct unet_socket **ret_socket);
 
-/* How many calls of this library the calling thread is inside (gates
- * entered and not yet left): non-zero in a signal handler that interrupted
- * one, where Close must not wait for the threads inside. The compiler's
- * TLS model, not initial-exec: a libunet.so loaded by dlopen (ctypes, a
- * plugin) must not need the static TLS block, which can be full (one
- * __tls_get_addr call per function in a shared object, an %fs-relative add
- * in an executable). */
+/* How many calls of this library the calling thread is inside: non-zero
+ * in a signal handler that interrupted one, where Close, Release and free
+ * must neither wait for the call (it cannot leave) nor free the memory it
+ * uses. A public call is inside from its entry to its return, whatever it
+ * does in between (several chunks, two getsockopts, closing and freeing):
+ * unet__call_begin/end bracket it, and unet__socket_enter/leave count too,
+ * so a call of one gate entry needs nothing more. The compiler's TLS
+ * model, not initial-exec: a libunet.so loaded by dlopen (ctypes, a
+ * plugin) must not need the static TLS block, which can be full. */
 extern _Thread_local unsigned unet__calls_inside;
+
+/* Whether the calling thread is inside a call of this library. */
+static inline bool unet__call_pending(void) { return unet__calls_inside > 0; }
+
+/* Brackets a public call that enters a gate more than once, or retires or
+ * frees a socket. */
+static inline void unet__call_begin(void) { unet__calls_inside++; }
+static inline void unet__call_end(void) { unet__calls_inside--; }
 
 /* Leaves what unet__socket_enter entered. Inline: it is on every call. */
 static inline void unet__socket_leave(struct unet_socket *s) {
@@ -126,6 +139,10 @@ struct unet__deadline;
  * errno. */
 ssize_t unet__transfer(unet_socket *s, struct msghdr *msg, int flags, bool write, bool blocking,
                        struct unet__deadline *deadline);
+
+/* unet__transfer for a caller already inside s's gate with its fd. */
+ssize_t unet__transfer_inside(unet_socket *s, int fd, struct msghdr *msg, int flags, bool write,
+                              bool blocking, struct unet__deadline *deadline);
 
 /* 0, -EINVAL (NULL with a count, negative count) or -EMSGSIZE (more than
  * the kernel takes, answered before it would read the array). */
@@ -176,9 +193,12 @@ int unet__socket_create(bool packet, int footprint);
 
 /* Creates a socket of the process's footprint (as unet__socket_create),
  * binds or connects it to the name addr (op(fd, address, length, op_arg)
- * returns 0 or a negative errno) and wraps it into *ret_socket. Returns 0,
- * or a negative errno with nothing left open and *ret_socket untouched. */
-int unet__socket_at(const char *addr, bool packet,
+ * returns 0 or a negative errno) and wraps it into *ret_socket; wrapped
+ * first when wrap_first (a bind: nothing can fail after it, so a failed
+ * call never leaves a socket file behind), else after op (a connect, made
+ * while the socket still blocks). Returns 0, or a negative errno with
+ * nothing left open and *ret_socket untouched. */
+int unet__socket_at(const char *addr, bool packet, bool wrap_first,
                     int (*op)(int, const struct sockaddr *, socklen_t, const void *),
                     const void *op_arg, struct unet_socket **ret_socket);
 
@@ -186,12 +206,18 @@ int unet__socket_at(const char *addr, bool packet,
  * -EINVAL (NULL, or UNET_MAX_NAME + 1 bytes or more). */
 int unet__sockaddr_encode(const char *name, struct sockaddr_un *ret_addr, socklen_t *ret_len);
 
+/* Whether s carries records (SOCK_SEQPACKET). An fd the caller wrapped is
+ * asked once, with getsockopt(SO_TYPE), by the first call that needs to
+ * know. Returns 1, 0, or the getsockopt errno. Caller is inside s's gate
+ * (fd is s's). */
+int unet__socket_is_record(struct unet_socket *s, int fd);
+
 /* Swaps fd to -1 and retires the eventfd and gate as Go's Close/Release.
  * shutdown_first: Close's shutdown(SHUT_RDWR) before waking. In a process
  * that inherited s, only closes its copy of the eventfd: no shutdown, no
  * wake-up, no wait (the gate's count is the parent's). Returns the fd now
- * owned by the caller, -EBADF if it was already gone, or -EDEADLK (changing
- * nothing) when the calling thread is inside a call of this library. */
+ * owned by the caller or -EBADF if it was already gone. The caller has
+ * checked unet__call_pending() and is inside its own unet__call_begin. */
 int unet__socket_retire(struct unet_socket *s, bool shutdown_first);
 
 #endif /* UNET_SRC_INTERNAL_H_ */

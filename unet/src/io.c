@@ -12,6 +12,13 @@ ssize_t unet__transfer(unet_socket *s, struct msghdr *msg, int flags, bool write
   int fd = unet__socket_enter(s);
   if (fd < 0)
     return fd;
+  ssize_t n = unet__transfer_inside(s, fd, msg, flags, write, blocking, deadline);
+  unet__socket_leave(s);
+  return n;
+}
+
+ssize_t unet__transfer_inside(unet_socket *s, int fd, struct msghdr *msg, int flags, bool write,
+                              bool blocking, struct unet__deadline *deadline) {
   bool spun = false;
   ssize_t n;
   for (;;) {
@@ -33,7 +40,6 @@ ssize_t unet__transfer(unet_socket *s, struct msghdr *msg, int flags, bool write
     if (n < 0)
       break;
   }
-  unet__socket_leave(s);
   return n;
 }
 

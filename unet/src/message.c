@@ -1,14 +1,30 @@
-/* Whole messages over a stream, as gVisor's protocols frame them (lisafs's
- * writeTo/readFrom, urpc's marshal/unmarshal): every byte, the control
- * message on the first chunk only. Resumable through *progress. */
+/* Whole messages, as gVisor's protocols frame them (lisafs's
+ * writeTo/readFrom, urpc's marshal/unmarshal): on a stream every byte, the
+ * control message with the first chunk only, resumable through *progress;
+ * on a record socket (SOCK_SEQPACKET) one record, in one call. Each call
+ * enters the socket's gate once, so it is inside from entry to return. */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "internal.h"
+#include "linux_compat.h"
+#include "nocancel.h"
 
-/* Most buffers one sendmsg or recvmsg is given (a window on the stack). */
+/* Most buffers a later chunk's sendmsg or recvmsg is given (a window on
+ * the stack); the first chunk takes the caller's array as it is. */
 #define WINDOW 64
+
+/* The control room of a chunk read without the caller's (a later one, or
+ * a first one when the caller enabled none): what the kernel attaches to
+ * every chunk when the socket passes credentials or pidfds (with no room
+ * it would set MSG_CTRUNC on each, though no fd was dropped). Fds arriving
+ * there are closed and flagged. */
+union later_control {
+  struct cmsghdr align;
+  unsigned char bytes[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
+};
 
 /* Fills window with the buffers of iov past their first skip bytes (at most
  * WINDOW of them); returns how many. */
@@ -45,6 +61,61 @@ static int check_message(unet_socket *s, int64_t timeout_ns, const unet_control_
   return 0;
 }
 
+/* Closes the fds a chunk read without the caller's room holds (SCM_RIGHTS and a
+ * pidfd). Returns MSG_CTRUNC when fds were dropped: the kernel's (no room
+ * for them) or these. */
+static int drop_later_fds(struct msghdr *msg) {
+  int dropped = msg->msg_flags & MSG_CTRUNC;
+  for (struct cmsghdr *h = CMSG_FIRSTHDR(msg); h; h = CMSG_NXTHDR(msg, h)) {
+    if (h->cmsg_level != SOL_SOCKET || (h->cmsg_type != SCM_RIGHTS && h->cmsg_type != SCM_PIDFD))
+      continue;
+    size_t count = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; i++) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(h) + i * sizeof(int), sizeof(fd));
+      if (fd >= 0) /* A pidfd slot may hold the kernel's error instead. */
+        unet__close(fd);
+    }
+    if (h->cmsg_type == SCM_RIGHTS)
+      dropped = MSG_CTRUNC;
+  }
+  return dropped;
+}
+
+/* A message resumed past its start: only a stream has a middle. Returns 0,
+ * -EINVAL on a record socket, or the getsockopt errno. */
+static int check_resumable(unet_socket *s, int fd, size_t progress) {
+  if (progress == 0)
+    return 0;
+  int record = unet__socket_is_record(s, fd);
+  return record == 0 ? 0 : record < 0 ? record : -EINVAL;
+}
+
+static ssize_t write_message(unet_socket_writer *w, int fd, const struct iovec *iov, int iovcnt,
+                             size_t *progress, size_t total) {
+  int r = check_resumable(w->socket, fd, *progress);
+  if (r < 0)
+    return r;
+  struct unet__deadline deadline = {.timeout_ns = w->timeout_ns};
+  while (*progress < total) {
+    struct iovec window[WINDOW];
+    /* The first sendmsg sends a record whole, or a stream's first part. */
+    bool first = *progress == 0;
+    struct msghdr msg = {
+        .msg_iov = first ? (struct iovec *)iov : window,
+        .msg_iovlen = first ? (size_t)iovcnt : (size_t)window_past(iov, iovcnt, *progress, window),
+        .msg_control = first && w->control.len ? w->control.data.bytes : NULL,
+        .msg_controllen = first ? w->control.len : 0,
+    };
+    ssize_t sent = unet__transfer_inside(w->socket, fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true,
+                                         w->blocking, &deadline);
+    if (sent < 0)
+      return sent;
+    *progress += (size_t)sent;
+  }
+  return (ssize_t)total;
+}
+
 ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struct iovec *iov, int iovcnt,
                                      size_t *progress) {
   if (!w)
@@ -56,21 +127,63 @@ ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struct iovec *
   /* A stream drops the control message of a 0-byte sendmsg. */
   if (total == 0 && w->control.len > 0)
     return -EINVAL;
-  struct unet__deadline deadline = {.timeout_ns = w->timeout_ns};
+  if (*progress == total)
+    return (ssize_t)total; /* Nothing to send: no syscall. */
+  int fd = unet__socket_enter(w->socket);
+  if (fd < 0)
+    return fd;
+  ssize_t sent = write_message(w, fd, iov, iovcnt, progress, total);
+  unet__socket_leave(w->socket);
+  return sent;
+}
+
+static ssize_t read_message(unet_socket_reader *r, int fd, const struct iovec *iov, int iovcnt,
+                            size_t *progress, size_t total) {
+  int bad = check_resumable(r->socket, fd, *progress);
+  if (bad < 0)
+    return bad;
+  int flags = MSG_DONTWAIT | MSG_TRUNC | (r->inheritable_fds ? 0 : MSG_CMSG_CLOEXEC);
+  struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
   while (*progress < total) {
     struct iovec window[WINDOW];
+    union later_control later;
     bool first = *progress == 0;
+    /* The caller's room on the first chunk, when there is some. */
+    bool own_room = first && r->control.len > 0;
+    int count = first ? iovcnt : window_past(iov, iovcnt, *progress, window);
     struct msghdr msg = {
-        .msg_iov = window,
-        .msg_iovlen = (size_t)window_past(iov, iovcnt, *progress, window),
-        .msg_control = first && w->control.len ? w->control.data.bytes : NULL,
-        .msg_controllen = first ? w->control.len : 0,
+        .msg_iov = first ? (struct iovec *)iov : window,
+        .msg_iovlen = (size_t)count,
+        .msg_control = own_room ? r->control.data.bytes : later.bytes,
+        .msg_controllen = own_room ? r->control.len : sizeof(later.bytes),
     };
-    ssize_t sent =
-        unet__transfer(w->socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true, w->blocking, &deadline);
-    if (sent < 0)
-      return sent;
-    *progress += (size_t)sent;
+    ssize_t n = unet__transfer_inside(r->socket, fd, &msg, flags, false, r->blocking, &deadline);
+    if (n < 0)
+      return n;
+    int delivered = msg.msg_flags & ~MSG_CMSG_CLOEXEC;
+    if (own_room) {
+      if (msg.msg_controllen < r->control.len)
+        r->control.len = msg.msg_controllen;
+    } else {
+      /* MSG_CTRUNC only for fds dropped, not for credentials. */
+      delivered = (delivered & ~MSG_CTRUNC) | drop_later_fds(&msg);
+    }
+    /* Every chunk's flags. */
+    r->msg_flags = first ? delivered : r->msg_flags | delivered;
+    if (n == 0)
+      return UNET_EOF;
+    size_t room = first ? total : unet__iov_length(window, count);
+    if ((size_t)n > room) { /* A record longer than the buffers. */
+      *progress += room;
+      return UNET_ETRUNC;
+    }
+    *progress += (size_t)n;
+    if (first && *progress < total) {
+      /* A record shorter than the buffers is the whole message. */
+      int record = unet__socket_is_record(r->socket, fd);
+      if (record != 0)
+        return record < 0 ? record : n;
+    }
   }
   return (ssize_t)total;
 }
@@ -83,39 +196,12 @@ ssize_t unet_socket_reader_read_full(unet_socket_reader *r, const struct iovec *
   int bad = check_message(r->socket, r->timeout_ns, &r->control, iov, iovcnt, progress, &total);
   if (bad < 0)
     return bad;
-  int flags = MSG_DONTWAIT | MSG_TRUNC | (r->inheritable_fds ? 0 : MSG_CMSG_CLOEXEC);
-  struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
-  while (*progress < total) {
-    struct iovec window[WINDOW];
-    bool first = *progress == 0;
-    int count = window_past(iov, iovcnt, *progress, window);
-    struct msghdr msg = {
-        .msg_iov = window,
-        .msg_iovlen = (size_t)count,
-        .msg_control = first && r->control.len ? r->control.data.bytes : NULL,
-        .msg_controllen = first ? r->control.len : 0,
-    };
-    ssize_t n = unet__transfer(r->socket, &msg, flags, false, r->blocking, &deadline);
-    if (n < 0)
-      return n;
-    int delivered = msg.msg_flags & ~MSG_CMSG_CLOEXEC;
-    if (first) {
-      r->msg_flags = delivered;
-      if (msg.msg_controllen < r->control.len)
-        r->control.len = msg.msg_controllen;
-    } else {
-      /* A later chunk has no room: MSG_CTRUNC says fds came and were
-       * dropped there. */
-      r->msg_flags |= delivered;
-    }
-    if (n == 0)
-      return UNET_EOF;
-    size_t room = unet__iov_length(window, count);
-    if ((size_t)n > room) { /* A seqpacket message longer than the rest. */
-      *progress += room;
-      return UNET_ETRUNC;
-    }
-    *progress += (size_t)n;
-  }
-  return (ssize_t)total;
+  if (*progress == total)
+    return (ssize_t)total; /* Nothing to read: no syscall. */
+  int fd = unet__socket_enter(r->socket);
+  if (fd < 0)
+    return fd;
+  ssize_t n = read_message(r, fd, iov, iovcnt, progress, total);
+  unet__socket_leave(r->socket);
+  return n;
 }

@@ -40,7 +40,7 @@ static int bind_with(const char *addr, bool packet,
                      int (*op)(int, const struct sockaddr *, socklen_t, const void *),
                      const void *op_arg, unet_server_socket **ret_server) {
   unet_socket *socket = NULL;
-  int r = unet__socket_at(addr, packet, op, op_arg, &socket);
+  int r = unet__socket_at(addr, packet, true, op, op_arg, &socket);
   if (r == 0)
     *ret_server = (unet_server_socket *)socket;
   return r;
@@ -116,10 +116,18 @@ int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
     int nfd = accept_once(fd, footprint);
     if (nfd >= 0) {
       /* Go's accept4 leaves the fd blocking: NewSocket's fcntl calls. */
-      r = footprint == UNET_FOOTPRINT_GO ? unet__socket_adopt(nfd, footprint, ret_socket)
-                                         : unet__socket_wrap(nfd, footprint, ret_socket);
-      if (r < 0)
+      unet_socket *accepted;
+      r = footprint == UNET_FOOTPRINT_GO ? unet__socket_adopt(nfd, footprint, &accepted)
+                                         : unet__socket_wrap(nfd, footprint, &accepted);
+      if (r < 0) {
         unet__close(nfd);
+        break;
+      }
+      /* The server's type, or 0 (asked when needed) as the server's. */
+      atomic_store_explicit(&accepted->type,
+                            atomic_load_explicit(&s->socket.type, memory_order_relaxed),
+                            memory_order_relaxed);
+      *ret_socket = accepted;
       break;
     }
     r = -errno;

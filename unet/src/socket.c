@@ -35,6 +35,7 @@ int unet__socket_init(struct unet_socket *s, int fd, int footprint) {
   atomic_init(&s->spin_credit, 0);
   s->origin = origin;
   s->footprint = footprint;
+  atomic_init(&s->type, 0);
   return 0;
 }
 
@@ -99,12 +100,14 @@ int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
     unet__close(fds[1]);
     return r;
   }
+  atomic_store_explicit(&a->type, socket_type(packet), memory_order_relaxed);
+  atomic_store_explicit(&b->type, socket_type(packet), memory_order_relaxed);
   *ret_a = a;
   *ret_b = b;
   return 0;
 }
 
-int unet__socket_at(const char *addr, bool packet,
+int unet__socket_at(const char *addr, bool packet, bool wrap_first,
                     int (*op)(int, const struct sockaddr *, socklen_t, const void *),
                     const void *op_arg, struct unet_socket **ret_socket) {
   struct sockaddr_un sa;
@@ -116,12 +119,27 @@ int unet__socket_at(const char *addr, bool packet,
   int fd = unet__socket_create(packet, footprint);
   if (fd < 0)
     return fd;
-  r = op(fd, (const struct sockaddr *)&sa, len, op_arg);
-  if (r == 0)
-    r = unet__socket_adopt(fd, footprint, ret_socket);
-  if (r < 0)
+  struct unet_socket *s = NULL;
+  if (wrap_first) {
+    r = unet__socket_adopt(fd, footprint, &s);
+    if (r == 0)
+      r = op(fd, (const struct sockaddr *)&sa, len, op_arg);
+  } else {
+    r = op(fd, (const struct sockaddr *)&sa, len, op_arg);
+    if (r == 0)
+      r = unet__socket_adopt(fd, footprint, &s);
+  }
+  if (r < 0) {
+    if (s) {
+      unet__close(s->efd);
+      free(s);
+    }
     unet__close(fd);
-  return r;
+    return r;
+  }
+  atomic_store_explicit(&s->type, socket_type(packet), memory_order_relaxed);
+  *ret_socket = s;
+  return 0;
 }
 
 /* Bounds the next blocking connect by what is left of d: AF_UNIX's connect
@@ -171,7 +189,7 @@ int unet_connect_timeout(const char *addr, bool packet, int64_t timeout_ns,
                          unet_socket **ret_socket) {
   if (!ret_socket || timeout_ns < 0)
     return -EINVAL;
-  return unet__socket_at(addr, packet, connect_within, &timeout_ns, ret_socket);
+  return unet__socket_at(addr, packet, false, connect_within, &timeout_ns, ret_socket);
 }
 
 int unet_connect(const char *addr, bool packet, unet_socket **ret_socket) {
@@ -182,46 +200,58 @@ _Thread_local unsigned unet__calls_inside;
 
 int unet__socket_retire(struct unet_socket *s, bool shutdown_first) {
   bool inherited = unet__socket_inherited(s);
-  /* Waiting for the threads inside would wait for this one. */
-  if (!inherited && unet__calls_inside > 0)
-    return -EDEADLK;
-  /* Counted as inside while retiring: a handler that interrupts Close or
-   * Release (in the futex wait, say) and frees s gets -EDEADLK and leaks
-   * it, instead of freeing the memory this call still uses. */
-  unet__calls_inside++;
   int fd = atomic_exchange_explicit(&s->fd, -1, memory_order_acq_rel);
-  if (fd >= 0) {
-    /* An inherited socket's eventfd and gate are the parent's: only the
-     * child's copy of the eventfd is closed. */
-    if (!inherited) {
-      if (shutdown_first)
-        shutdown(fd, SHUT_RDWR); /* Cancels pending accepts; errors ignored, as Go. */
-      /* Wake every thread in ppoll; the counter cannot overflow with one write. */
-      uint64_t one = 1;
-      ssize_t ignored = unet__write(s->efd, &one, sizeof(one));
-      (void)ignored;
-      unet__gate_close(&s->gate);
-    }
-    unet__close(s->efd);
-    s->efd = -1;
+  if (fd < 0)
+    return -EBADF;
+  /* An inherited socket's eventfd and gate are the parent's: only the
+   * child's copy of the eventfd is closed. */
+  if (!inherited) {
+    if (shutdown_first)
+      shutdown(fd, SHUT_RDWR); /* Cancels pending accepts; errors ignored, as Go. */
+    /* Wake every thread in ppoll; the counter cannot overflow with one write. */
+    uint64_t one = 1;
+    ssize_t ignored = unet__write(s->efd, &one, sizeof(one));
+    (void)ignored;
+    unet__gate_close(&s->gate);
   }
-  unet__calls_inside--;
-  return fd < 0 ? -EBADF : fd;
+  unet__close(s->efd);
+  s->efd = -1;
+  return fd;
+}
+
+/* Close, and free when asked, as one call: a handler that interrupts it
+ * anywhere (in the futex wait, in close(2), in free(3)) is inside it and
+ * gets -EDEADLK. */
+static int close_socket(unet_socket *s, bool and_free) {
+  /* Waiting for the calls inside would wait for this thread; freeing
+   * would free the memory they use. */
+  if (unet__call_pending())
+    return -EDEADLK;
+  unet__call_begin();
+  int r = unet__socket_retire(s, true);
+  if (r >= 0)
+    r = unet__close(r) < 0 ? -errno : 0;
+  if (and_free)
+    free(s);
+  unet__call_end();
+  return r;
 }
 
 int unet_socket_close(unet_socket *s) {
   if (!s)
     return -EINVAL;
-  int fd = unet__socket_retire(s, true);
-  if (fd < 0)
-    return fd;
-  return unet__close(fd) < 0 ? -errno : 0;
+  return close_socket(s, false);
 }
 
 int unet_socket_release(unet_socket *s) {
   if (!s)
     return -EINVAL;
-  return unet__socket_retire(s, false);
+  if (unet__call_pending())
+    return -EDEADLK;
+  unet__call_begin();
+  int fd = unet__socket_retire(s, false);
+  unet__call_end();
+  return fd;
 }
 
 int unet_socket_fd(const unet_socket *s) {
@@ -243,11 +273,20 @@ int unet_socket_shutdown(unet_socket *s) {
 }
 
 void unet_socket_free(unet_socket *s) {
-  if (!s)
-    return;
   /* From a signal handler that interrupted a call of this library, the
-   * memory may still be in use: leak it rather than free it under a call. */
-  if (unet_socket_close(s) == -EDEADLK)
-    return;
-  free(s);
+   * memory may still be in use: -EDEADLK leaks it rather than free it
+   * under a call. */
+  if (s)
+    (void)close_socket(s, true);
+}
+
+int unet__socket_is_record(struct unet_socket *s, int fd) {
+  int type = atomic_load_explicit(&s->type, memory_order_relaxed);
+  if (type == 0) {
+    socklen_t len = sizeof(type);
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
+      return -errno;
+    atomic_store_explicit(&s->type, type, memory_order_relaxed);
+  }
+  return type == SOCK_SEQPACKET;
 }

@@ -84,20 +84,26 @@ int unet_socket_peer_pidfd(unet_socket *s) {
 }
 
 int unet_socket_check_peer(unet_socket *s, uid_t uid, gid_t gid, int *ret_pidfd) {
-  struct ucred cred = {0, 0, 0}; /* Written on success only; gcc -O2 cannot tell. */
-  int r = unet_socket_peer_cred(s, &cred);
-  if (r < 0)
-    return r;
-  if ((uid != (uid_t)UNET_ANY_ID && cred.uid != uid) ||
-      (gid != (gid_t)UNET_ANY_ID && cred.gid != gid))
-    return -EACCES;
-  if (!ret_pidfd)
-    return 0;
+  if (!s)
+    return -EINVAL;
+  /* One gate entry for both getsockopts: the call is inside throughout. */
+  int fd = unet__socket_enter(s);
+  if (fd < 0)
+    return fd;
+  struct ucred cred;
+  socklen_t len = sizeof(cred);
+  int pidfd = -1;
+  int r = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ? -errno : 0;
+  if (r == 0 && ((uid != (uid_t)UNET_ANY_ID && cred.uid != uid) ||
+                 (gid != (gid_t)UNET_ANY_ID && cred.gid != gid)))
+    r = -EACCES;
   /* The kernel's peer pid is the one SO_PEERCRED named: the pidfd is of
    * the process just checked, whatever became of its pid number since. */
-  int pidfd = unet_socket_peer_pidfd(s);
-  if (pidfd < 0)
-    return pidfd;
-  *ret_pidfd = pidfd;
-  return 0;
+  len = sizeof(pidfd);
+  if (r == 0 && ret_pidfd && getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) < 0)
+    r = -errno;
+  unet__socket_leave(s);
+  if (r == 0 && ret_pidfd)
+    *ret_pidfd = pidfd;
+  return r;
 }

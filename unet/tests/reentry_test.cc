@@ -1,0 +1,275 @@
+// "Inside a call", tested at every syscall site: a signal handler's Close,
+// Release and free on the socket a call of the same thread is inside answer
+// -EDEADLK and touch nothing, wherever the handler lands. Every libc call the
+// library makes (and its internal unet__transfer calls) is wrapped at link
+// time; the N-th event (before or after any of them) runs the handler's
+// calls there, for N = 1, 2, ... until the scenario runs out of events. A
+// freed socket, double free or fd closed under the call is AddressSanitizer's
+// (or the fd check's) to see.
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+using unet_testing::MakeSocketPair;
+using unet_testing::SocketPtr;
+
+// The sockets the interrupted call is on, and the event that interrupts it.
+std::vector<unet_socket *> g_subjects;
+int g_events = 0;
+int g_fire_at = 0;  // 0: count only.
+bool g_in_handler = false;
+int g_fired = 0;
+int g_wrong = 0;  // Handler calls that did not answer -EDEADLK.
+
+// What a signal handler landing here would do.
+void Event() {
+  if (g_in_handler || g_subjects.empty())
+    return;
+  if (++g_events != g_fire_at)
+    return;
+  g_in_handler = true;
+  int saved = errno;
+  for (unet_socket *s : g_subjects) {
+    g_wrong += unet_socket_close(s) != -EDEADLK;
+    g_wrong += unet_socket_release(s) != -EDEADLK;
+    unet_socket_free(s);  // Must leak: the call still uses s.
+  }
+  errno = saved;
+  g_in_handler = false;
+  g_fired++;
+}
+
+// Runs call with handler events armed, s being its subjects.
+template <typename Call>
+auto Inside(std::vector<unet_socket *> subjects, Call call) {
+  g_subjects = std::move(subjects);
+  auto r = call();
+  g_subjects.clear();
+  return r;
+}
+
+}  // namespace
+
+#define WRAP(ret, name, params, args)       \
+  extern "C" ret __real_##name params;      \
+  extern "C" ret __wrap_##name params {     \
+    Event();                                \
+    ret r = __real_##name args;             \
+    int saved = errno;                      \
+    Event();                                \
+    errno = saved;                          \
+    return r;                               \
+  }
+
+WRAP(ssize_t, recvmsg, (int fd, struct msghdr *msg, int flags), (fd, msg, flags))
+WRAP(ssize_t, sendmsg, (int fd, const struct msghdr *msg, int flags), (fd, msg, flags))
+WRAP(int, close, (int fd), (fd))
+WRAP(ssize_t, write, (int fd, const void *buf, size_t len), (fd, buf, len))
+WRAP(int, shutdown, (int fd, int how), (fd, how))
+WRAP(int, getsockopt, (int fd, int l, int n, void *v, socklen_t *len), (fd, l, n, v, len))
+WRAP(int, setsockopt, (int fd, int l, int n, const void *v, socklen_t len), (fd, l, n, v, len))
+WRAP(int, accept4, (int fd, struct sockaddr *a, socklen_t *len, int f), (fd, a, len, f))
+WRAP(int, listen, (int fd, int backlog), (fd, backlog))
+WRAP(int, getsockname, (int fd, struct sockaddr *a, socklen_t *len), (fd, a, len))
+WRAP(int, getpeername, (int fd, struct sockaddr *a, socklen_t *len), (fd, a, len))
+WRAP(int, eventfd, (unsigned v, int f), (v, f))
+WRAP(ssize_t, unet__transfer,
+     (unet_socket * s, struct msghdr *msg, int flags, bool w, bool b, void *d),
+     (s, msg, flags, w, b, d))
+
+extern "C" int __real_fcntl(int fd, int cmd, ...);
+extern "C" int __wrap_fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  long arg = va_arg(ap, long);
+  va_end(ap);
+  Event();
+  int r = __real_fcntl(fd, cmd, arg);
+  int saved = errno;
+  Event();
+  errno = saved;
+  return r;
+}
+
+extern "C" long __real_syscall(long n, ...);
+extern "C" long __wrap_syscall(long n, ...) {
+  va_list ap;
+  va_start(ap, n);
+  long a[6];
+  for (long &x : a)
+    x = va_arg(ap, long);
+  va_end(ap);
+  Event();
+  long r = __real_syscall(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+  int saved = errno;
+  Event();
+  errno = saved;
+  return r;
+}
+
+namespace {
+
+class ReentryTest : public unet_testing::UnetTest {
+ protected:
+  // Runs scenario once to count its events, then once per event with the
+  // handler landing there; every run leaves no fd open and the handler's
+  // calls all answered -EDEADLK.
+  void AtEverySite(const std::function<void()> &scenario) {
+    g_fire_at = 0;
+    g_events = 0;
+    scenario();
+    int events = g_events;
+    ASSERT_GT(events, 0) << "the scenario's call made no wrapped call";
+    for (int at = 1; at <= events; at++) {
+      SCOPED_TRACE("handler at event " + std::to_string(at) + " of " + std::to_string(events));
+      g_fire_at = at;
+      g_events = 0;
+      g_fired = 0;
+      g_wrong = 0;
+      scenario();
+      EXPECT_EQ(g_fired, 1);
+      EXPECT_EQ(g_wrong, 0);
+    }
+    g_fire_at = 0;
+  }
+};
+
+TEST_F(ReentryTest, ReadFullAcrossChunksWithFds) {
+  AtEverySite([] {
+    auto p = MakeSocketPair(false);
+    // Two messages, each with an fd: a stream read stops after the first
+    // one's fds, so read_full takes two chunks.
+    for (int i = 0; i < 2; i++) {
+      unet_socket_writer w;
+      unet_socket_writer_init(&w, p.a.get(), true);
+      int fd = STDIN_FILENO;
+      ASSERT_EQ(unet_control_message_pack_fds(&w.control, &fd, 1), 0);
+      char byte[4] = {'a', 'b', 'c', 'd'};
+      struct iovec iov = {byte, sizeof(byte)};
+      ASSERT_EQ(unet_socket_writer_writev(&w, &iov, 1), 4);
+    }
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, p.b.get(), true);
+    ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+    char buf[8];
+    struct iovec iov = {buf, sizeof(buf)};
+    size_t progress = 0;
+    ssize_t n = Inside({p.b.get()}, [&] { return unet_socket_reader_read_full(&r, &iov, 1, &progress); });
+    EXPECT_EQ(n, 8);
+    unet_control_message_close_fds(&r.control);
+    EXPECT_GE(unet_socket_fd(p.b.get()), 0);
+  });
+}
+
+TEST_F(ReentryTest, WriteAllOf65Buffers) {
+  AtEverySite([] {
+    auto p = MakeSocketPair(false);
+    char bytes[65];
+    struct iovec iov[65];
+    for (int i = 0; i < 65; i++)
+      iov[i] = {&bytes[i], 1};
+    unet_socket_writer w;
+    unet_socket_writer_init(&w, p.a.get(), true);
+    size_t progress = 0;
+    ssize_t n = Inside({p.a.get()}, [&] { return unet_socket_writer_write_all(&w, iov, 65, &progress); });
+    EXPECT_EQ(n, 65);
+  });
+}
+
+TEST_F(ReentryTest, ReadvAndWritev) {
+  AtEverySite([] {
+    auto p = MakeSocketPair(true);
+    char c = 'x';
+    EXPECT_EQ(Inside({p.a.get()}, [&] { return unet_socket_write(p.a.get(), &c, 1); }), 1);
+    EXPECT_EQ(Inside({p.b.get()}, [&] { return unet_socket_read(p.b.get(), &c, 1); }), 1);
+  });
+}
+
+TEST_F(ReentryTest, CheckPeerWithPidfd) {
+  AtEverySite([] {
+    auto p = MakeSocketPair(false);
+    int pidfd = -1;
+    int r = Inside({p.a.get()}, [&] {
+      return unet_socket_check_peer(p.a.get(), UNET_ANY_ID, UNET_ANY_ID, &pidfd);
+    });
+    if (r == 0)
+      close(pidfd);
+    else
+      EXPECT_EQ(r, -ENOPROTOOPT);  // Before Linux 6.5.
+  });
+}
+
+TEST_F(ReentryTest, OptionsAndNames) {
+  AtEverySite([] {
+    auto p = MakeSocketPair(false);
+    unet_socket *s = p.a.get();
+    struct ucred cred;
+    char name[128];
+    EXPECT_EQ(Inside({s}, [&] { return unet_socket_peer_cred(s, &cred); }), 0);
+    EXPECT_GE(Inside({s}, [&] { return unet_socket_sock_name(s, name, sizeof(name)); }), 0);
+    EXPECT_GE(Inside({s}, [&] { return unet_socket_peer_name(s, name, sizeof(name)); }), 0);
+    EXPECT_EQ(Inside({s}, [&] { return unet_socket_pass_credentials(s, true); }), 0);
+    EXPECT_EQ(Inside({s}, [&] { return unet_socket_set_spin(s, UNET_SPIN_ADAPTIVE); }), 0);
+    EXPECT_EQ(Inside({s}, [&] { return unet_socket_shutdown(s); }), 0);
+  });
+}
+
+TEST_F(ReentryTest, ListenAndAccept) {
+  AtEverySite([] {
+    unet_server_socket *server = nullptr;
+    ASSERT_EQ(unet_bind("", false, &server), 0);  // Autobind: abstract.
+    unet_socket *as_socket = reinterpret_cast<unet_socket *>(server);
+    EXPECT_EQ(Inside({as_socket}, [&] { return unet_server_socket_listen(server); }), 0);
+    char name[128];
+    ssize_t len = unet_socket_sock_name(as_socket, name, sizeof(name));
+    ASSERT_GT(len, 2);
+    std::string addr = "@" + std::string(name + 3, static_cast<size_t>(len) - 3);
+    unet_socket *client = nullptr;
+    ASSERT_EQ(unet_connect(addr.c_str(), false, &client), 0);
+    unet_socket *accepted = nullptr;
+    EXPECT_EQ(Inside({as_socket}, [&] { return unet_server_socket_accept(server, &accepted); }), 0);
+    unet_socket_free(accepted);
+    unet_socket_free(client);
+    unet_server_socket_free(server);
+  });
+}
+
+// Close and free themselves: a handler interrupting them anywhere (the
+// eventfd write, the futex, close(2), free(3)'s caller) gets -EDEADLK and
+// frees nothing twice.
+TEST_F(ReentryTest, CloseAndFree) {
+  AtEverySite([] {
+    auto p = MakeSocketPair(false);
+    unet_socket *a = p.a.release();
+    EXPECT_EQ(Inside({a}, [&] { return unet_socket_close(a); }), 0);
+    unet_socket *b = p.b.release();
+    Inside({b}, [&] {
+      unet_socket_free(b);
+      return 0;
+    });
+    unet_socket_free(a);
+  });
+}
+
+TEST_F(ReentryTest, Release) {
+  AtEverySite([] {
+    auto p = MakeSocketPair(false);
+    int fd = Inside({p.a.get()}, [&] { return unet_socket_release(p.a.get()); });
+    ASSERT_GE(fd, 0);
+    close(fd);
+  });
+}
+
+}  // namespace
