@@ -140,9 +140,13 @@ class FdLimitTest : public UnetTest, public ::testing::WithParamInterface<int> {
   int names_ = 0;
 };
 
+// One name per function across its sweep: a failed bind must leave no
+// socket file behind, or the next attempt answers -EADDRINUSE.
 TEST_P(FdLimitTest, CreatingFunctionsLeakNothing) {
-  for (const Case &c : Cases())
-    Sweep(c.name, [&](int) { return c.attempt(FreshName(dir_, names_++)); });
+  for (const Case &c : Cases()) {
+    std::string name = FreshName(dir_, names_++);
+    Sweep(c.name, [&](int) { return c.attempt(name); });
+  }
 }
 
 TEST_P(FdLimitTest, ConnectLeaksNothing) {

@@ -20,6 +20,7 @@ UNIT_TESTS = [
     "hostile_peer_test",
     "message_test",
     "pidfd_test",
+    "record_test",
     "server_socket_test",
     "signal_test",
     "sockaddr_test",

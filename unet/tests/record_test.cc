@@ -1,0 +1,213 @@
+// On a record socket (SOCK_SEQPACKET) a whole message is one record:
+// write_all sends one record of up to IOV_MAX buffers, read_full reads one
+// (a short one ends it, a long one is UNET_ETRUNC), fds included, also on an
+// fd the caller wrapped. And around them: MSG_CTRUNC only when fds were
+// dropped, not because the socket passes credentials.
+#include <errno.h>
+#include <limits.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "testing/unet_fixture.h"
+
+namespace {
+
+using unet_testing::MakeSocketPair;
+using unet_testing::SocketPtr;
+using unet_testing::UnetTest;
+
+class RecordTest : public UnetTest {
+ public:
+  // count one-byte buffers over bytes.
+  static std::vector<struct iovec> OneByteBuffers(std::vector<char> &bytes) {
+    std::vector<struct iovec> iov(bytes.size());
+    for (size_t i = 0; i < bytes.size(); i++)
+      iov[i] = {&bytes[i], 1};
+    return iov;
+  }
+
+  // Sends one record of len bytes with one fd (stdin) through writev.
+  static void SendRecordWithFd(unet_socket *s, size_t len) {
+    unet_socket_writer w;
+    unet_socket_writer_init(&w, s, true);
+    int fd = STDIN_FILENO;
+    ASSERT_EQ(unet_control_message_pack_fds(&w.control, &fd, 1), 0);
+    std::vector<char> bytes(len, 'r');
+    struct iovec iov = {bytes.data(), len};
+    ASSERT_EQ(unet_socket_writer_writev(&w, &iov, 1), static_cast<ssize_t>(len));
+  }
+
+  // One write_all of n one-byte buffers, then one recv of up to 2n bytes:
+  // the record arrives whole and alone.
+  static void WriteAllIsOneRecord(int n) {
+    auto p = MakeSocketPair(true);
+    std::vector<char> bytes(static_cast<size_t>(n), 'w');
+    auto iov = OneByteBuffers(bytes);
+    unet_socket_writer w;
+    unet_socket_writer_init(&w, p.a.get(), true);
+    size_t progress = 0;
+    ASSERT_EQ(unet_socket_writer_write_all(&w, iov.data(), n, &progress), n);
+    EXPECT_EQ(progress, static_cast<size_t>(n));
+    std::vector<char> in(2 * static_cast<size_t>(n) + 1);
+    EXPECT_EQ(recv(unet_socket_fd(p.b.get()), in.data(), in.size(), MSG_DONTWAIT), n);
+    EXPECT_EQ(recv(unet_socket_fd(p.b.get()), in.data(), in.size(), MSG_DONTWAIT), -1);
+  }
+
+  // A record of n bytes read_full'ed into n one-byte buffers: an exact fit.
+  static void ReadFullExactFit(int n) {
+    auto p = MakeSocketPair(true);
+    std::vector<char> out(static_cast<size_t>(n), 'e');
+    ASSERT_EQ(unet_socket_write(p.a.get(), out.data(), out.size()), n);
+    std::vector<char> bytes(static_cast<size_t>(n), 0);
+    auto iov = OneByteBuffers(bytes);
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, p.b.get(), true);
+    size_t progress = 0;
+    EXPECT_EQ(unet_socket_reader_read_full(&r, iov.data(), n, &progress), n);
+    EXPECT_EQ(progress, static_cast<size_t>(n));
+    EXPECT_EQ(bytes, out);
+    EXPECT_EQ(r.msg_flags, 0);
+  }
+};
+
+TEST_F(RecordTest, WriteAllOf64And65And1024BuffersIsOneRecord) {
+  WriteAllIsOneRecord(64);
+  WriteAllIsOneRecord(65);
+  WriteAllIsOneRecord(IOV_MAX);
+}
+
+TEST_F(RecordTest, ReadFullOf64And65And1024BuffersFitsTheRecord) {
+  ReadFullExactFit(64);
+  ReadFullExactFit(65);
+  ReadFullExactFit(IOV_MAX);
+}
+
+TEST_F(RecordTest, MoreBuffersThanIovMaxIsEmsgsize) {
+  auto p = MakeSocketPair(true);
+  std::vector<char> bytes(IOV_MAX + 1, 'x');
+  auto iov = OneByteBuffers(bytes);
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, p.a.get(), true);
+  size_t progress = 0;
+  EXPECT_EQ(unet_socket_writer_write_all(&w, iov.data(), IOV_MAX + 1, &progress), -EMSGSIZE);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, p.b.get(), true);
+  EXPECT_EQ(unet_socket_reader_read_full(&r, iov.data(), IOV_MAX + 1, &progress), -EMSGSIZE);
+  EXPECT_EQ(progress, 0u);
+}
+
+TEST_F(RecordTest, LongRecordIsEtruncWithTheBuffersFull) {
+  auto p = MakeSocketPair(true);
+  SendRecordWithFd(p.a.get(), 66);
+  std::vector<char> bytes(65, 0);
+  auto iov = OneByteBuffers(bytes);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, p.b.get(), true);
+  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+  size_t progress = 0;
+  EXPECT_EQ(unet_socket_reader_read_full(&r, iov.data(), 65, &progress), UNET_ETRUNC);
+  EXPECT_EQ(progress, 65u);
+  EXPECT_EQ(unet_control_message_count_fds(&r.control), 1);
+  unet_control_message_close_fds(&r.control);
+}
+
+// Each record ends its read_full with its own fd: the next record (and its
+// fd) is the next read_full's, not the rest of the first one's buffers.
+void ShortRecordsEndReadFull(unet_socket *writer, unet_socket *reader) {
+  RecordTest::SendRecordWithFd(writer, 5);
+  RecordTest::SendRecordWithFd(writer, 7);
+  for (ssize_t expected : {5, 7}) {
+    char buf[16];
+    struct iovec iov[2] = {{buf, 8}, {buf + 8, 8}};
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, reader, true);
+    ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+    size_t progress = 0;
+    EXPECT_EQ(unet_socket_reader_read_full(&r, iov, 2, &progress), expected);
+    EXPECT_EQ(progress, static_cast<size_t>(expected));
+    EXPECT_EQ(r.msg_flags & MSG_CTRUNC, 0);
+    int fd = -1;
+    EXPECT_EQ(unet_control_message_take_fds(&r.control, &fd, 1), 1);
+    close(fd);
+  }
+}
+
+TEST_F(RecordTest, ShortRecordEndsReadFullWithItsFd) {
+  auto p = MakeSocketPair(true);
+  ShortRecordsEndReadFull(p.a.get(), p.b.get());
+}
+
+// The same through sockets wrapped from the caller's fds, whose type the
+// library has to ask for.
+TEST_F(RecordTest, ShortRecordEndsReadFullOnAWrappedFd) {
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds), 0);
+  unet_socket *a = nullptr, *b = nullptr;
+  ASSERT_EQ(unet_socket_new(fds[0], &a), 0);
+  ASSERT_EQ(unet_socket_new(fds[1], &b), 0);
+  SocketPtr pa(a), pb(b);
+  ShortRecordsEndReadFull(a, b);
+}
+
+TEST_F(RecordTest, ResumingARecordIsEinval) {
+  auto p = MakeSocketPair(true);
+  char buf[8] = {};
+  struct iovec iov = {buf, sizeof(buf)};
+  size_t progress = 3;
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, p.a.get(), true);
+  EXPECT_EQ(unet_socket_writer_write_all(&w, &iov, 1, &progress), -EINVAL);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, p.b.get(), true);
+  EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), -EINVAL);
+  EXPECT_EQ(progress, 3u);
+}
+
+// A stream's read_full in two chunks (a read stops after a message that
+// carries fds) on a socket that passes credentials: the kernel attaches
+// them to every chunk, which is no reason for MSG_CTRUNC.
+TEST_F(RecordTest, CredentialsOnEveryChunkAreNoCtrunc) {
+  auto p = MakeSocketPair(false);
+  ASSERT_EQ(unet_socket_pass_credentials(p.b.get(), true), 0);
+  ASSERT_NO_FATAL_FAILURE(SendRecordWithFd(p.a.get(), 4));
+  ASSERT_EQ(unet_socket_write(p.a.get(), "5678", 4), 4);
+  char buf[8];
+  struct iovec iov = {buf, sizeof(buf)};
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, p.b.get(), true);
+  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+  ASSERT_EQ(unet_control_message_enable_credentials(&r.control), 0);
+  size_t progress = 0;
+  EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), 8);
+  EXPECT_EQ(r.msg_flags & MSG_CTRUNC, 0);
+  unet_control_message_close_fds(&r.control);
+}
+
+// Fds on a later chunk are dropped (closed, nothing leaks) and flagged,
+// credentials passing or not.
+TEST_F(RecordTest, FdsOnALaterChunkAreClosedAndFlagged) {
+  for (bool credentials : {false, true}) {
+    SCOPED_TRACE(credentials ? "passing credentials" : "plain");
+    auto p = MakeSocketPair(false);
+    ASSERT_EQ(unet_socket_pass_credentials(p.b.get(), credentials), 0);
+    ASSERT_NO_FATAL_FAILURE(SendRecordWithFd(p.a.get(), 4));
+    ASSERT_NO_FATAL_FAILURE(SendRecordWithFd(p.a.get(), 4));
+    char buf[8];
+    struct iovec iov = {buf, sizeof(buf)};
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, p.b.get(), true);
+    ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+    // Room for the first chunk's credentials too, or they take the fd's.
+    if (credentials)
+      ASSERT_EQ(unet_control_message_enable_credentials(&r.control), 0);
+    size_t progress = 0;
+    EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), 8);
+    EXPECT_NE(r.msg_flags & MSG_CTRUNC, 0);
+    EXPECT_EQ(unet_control_message_count_fds(&r.control), 1);
+    unet_control_message_close_fds(&r.control);
+  }
+}
+
+}  // namespace
