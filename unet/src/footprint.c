@@ -127,6 +127,10 @@ static const struct row rows[] = {
     /* Waiting, as Go's raw call; the timeout is 0 unless a reader,
      * writer or accept has a deadline (beyond Go). */
     RULE(BOTH, BLOCKING, ppoll, ANY, 2, ANY, 0, 0),
+#ifdef SYS_ppoll_time64
+    /* A deadline on a 32-bit ABI with a 64-bit time_t. */
+    BEYOND(BOTH, BLOCKING, ppoll_time64, ANY, 2, ANY, 0, 0),
+#endif
     /* Deadlines and spinning read the clock: the vDSO, a syscall only on
      * clocks the vDSO cannot read. */
     BEYOND(BOTH, "unet_socket_read unet_socket_reader_readv unet_socket_writer_writev "

@@ -151,10 +151,13 @@ static int bound_connect(int fd, struct unet__deadline *d) {
   if (!unet__deadline_left(d, &left))
     return -ETIMEDOUT;
   /* A zero timeval means "forever": round up, never down to it. Kept
-   * below a second rather than carried: ending a microsecond early only
-   * sends the loop round to re-arm with what is left. */
+   * below a second rather than carried, and the seconds within 32 bits
+   * (the C library converts a 64-bit time_t's timeval to the old layout
+   * where the kernel lacks SO_SNDTIMEO_NEW, and fails past it): ending
+   * early only sends the loop round to re-arm with what is left. */
   long usec = left.tv_nsec / 1000 + 1;
-  struct timeval tv = {.tv_sec = left.tv_sec, .tv_usec = usec < 1000000 ? usec : 999999};
+  struct timeval tv = {.tv_sec = left.tv_sec < INT32_MAX ? left.tv_sec : INT32_MAX,
+                       .tv_usec = usec < 1000000 ? usec : 999999};
   return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
 }
 

@@ -2,6 +2,7 @@
  * Every sum of caller-supplied nanoseconds saturates at INT64_MAX ("never"),
  * so no timeout or budget overflows. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -42,6 +43,28 @@ bool unet__deadline_left(struct unet__deadline *d, struct timespec *ret_left) {
   return true;
 }
 
+/* ppoll(fds, 2, limit, NULL, 0) as Go's raw call makes it: no signal mask,
+ * and a sigset size of 0 (glibc's ppoll passes 8), so a filter written for
+ * Go's arguments allows it. Longs: syscall(2) reads each argument whole.
+ * A 32-bit ABI with a 64-bit time_t (musl, glibc's _TIME_BITS=64) holds
+ * limit in the kernel's 64-bit layout, which only ppoll_time64 (Linux 5.1)
+ * reads; before that kernel, the old call with the seconds clamped (the
+ * caller's loop waits again). Without a limit, the call is Go's. */
+static long ppoll_raw(struct pollfd *fds, const struct timespec *limit) {
+#ifdef SYS_ppoll_time64
+  if (limit && sizeof(time_t) > sizeof(long)) {
+    long r = syscall(SYS_ppoll_time64, fds, 2L, limit, NULL, 0L, 0L);
+    if (r >= 0 || errno != ENOSYS)
+      return r;
+    struct {
+      long tv_sec, tv_nsec;
+    } old = {(long)(limit->tv_sec > LONG_MAX ? LONG_MAX : limit->tv_sec), limit->tv_nsec};
+    return syscall(SYS_ppoll, fds, 2L, &old, NULL, 0L, 0L);
+  }
+#endif
+  return syscall(SYS_ppoll, fds, 2L, limit, NULL, 0L, 0L);
+}
+
 int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__deadline *deadline) {
   for (;;) {
     /* Not needed for correctness; saves a ppoll once closing began. */
@@ -57,10 +80,7 @@ int unet__socket_wait(struct unet_socket *s, int fd, bool write, struct unet__de
         return -ETIMEDOUT;
       limit = &left;
     }
-    /* Go's raw call: no signal mask, and a sigset size of 0 (glibc's
-     * ppoll passes 8), so a filter written for Go's arguments allows it.
-     * Longs: syscall(2) reads each argument whole. */
-    long ready = syscall(SYS_ppoll, fds, 2L, limit, NULL, 0L, 0L);
+    long ready = ppoll_raw(fds, limit);
     if (ready < 0) {
       if (errno == EINTR)
         continue;

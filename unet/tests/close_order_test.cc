@@ -12,6 +12,7 @@
 #include <future>
 #include <thread>
 
+#include "testing/time64_twins.h"
 #include "testing/unet_fixture.h"
 
 namespace {
@@ -42,6 +43,7 @@ extern "C" ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags) {
   errno = saved;
   return r;
 }
+UNET_TIME64_TWIN(recvmsg, __recvmsg64)
 
 extern "C" int __real_close(int fd);
 extern "C" int __wrap_close(int fd) {

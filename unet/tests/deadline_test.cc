@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -169,6 +170,29 @@ TEST_P(DeadlineTest, TimeoutPastA32BitTimeTDoesNotWrap) {
   struct iovec iov = {buf, sizeof(buf)};
   EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 4);
   late.join();
+}
+
+// A timed wait sleeps: 300 ms of deadline cost next to no CPU. A timespec
+// in the wrong layout (a 64-bit time_t handed to a 32-bit ABI's old ppoll,
+// the --config=m32_time64 run) reads the seconds' high half as nanoseconds:
+// a wait of nothing, again and again, a core busy until the deadline.
+TEST_P(DeadlineTest, TimedWaitSleepsRatherThanSpins) {
+  auto pair = MakeSocketPair(packet());
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), true);
+  r.timeout_ns = 300 * 1000 * 1000;
+  char buf[4];
+  struct iovec iov = {buf, sizeof(buf)};
+  struct rusage before, after;
+  ASSERT_EQ(getrusage(RUSAGE_THREAD, &before), 0);
+  auto start = Clock::now();
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -ETIMEDOUT);
+  EXPECT_GE(ElapsedNs(start), r.timeout_ns);
+  ASSERT_EQ(getrusage(RUSAGE_THREAD, &after), 0);
+  auto us = [](const struct timeval &t) { return int64_t{t.tv_sec} * 1000000 + t.tv_usec; };
+  int64_t cpu_us = us(after.ru_utime) - us(before.ru_utime) + us(after.ru_stime) -
+                   us(before.ru_stime);
+  EXPECT_LT(cpu_us, 100 * 1000) << "CPU time of a 300 ms timed wait";
 }
 
 TEST_P(DeadlineTest, AcceptWithHugeTimeoutWaitsForAClient) {

@@ -200,8 +200,9 @@ TEST_F(RecordTest, FdsOnALaterChunkAreClosedAndFlagged) {
     unet_socket_reader_init(&r, p.b.get(), true);
     ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
     // Room for the first chunk's credentials too, or they take the fd's.
-    if (credentials)
+    if (credentials) {
       ASSERT_EQ(unet_control_message_enable_credentials(&r.control), 0);
+    }
     size_t progress = 0;
     EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), 8);
     EXPECT_NE(r.msg_flags & MSG_CTRUNC, 0);

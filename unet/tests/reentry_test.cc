@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "testing/time64_twins.h"
 #include "testing/unet_fixture.h"
 
 namespace {
@@ -85,6 +86,10 @@ WRAP(int, listen, (int fd, int backlog), (fd, backlog))
 WRAP(int, getsockname, (int fd, struct sockaddr *a, socklen_t *len), (fd, a, len))
 WRAP(int, getpeername, (int fd, struct sockaddr *a, socklen_t *len), (fd, a, len))
 WRAP(int, eventfd, (unsigned v, int f), (v, f))
+UNET_TIME64_TWIN(recvmsg, __recvmsg64)
+UNET_TIME64_TWIN(sendmsg, __sendmsg64)
+UNET_TIME64_TWIN(getsockopt, __getsockopt64)
+UNET_TIME64_TWIN(setsockopt, __setsockopt64)
 WRAP(ssize_t, unet__transfer,
      (unet_socket * s, struct msghdr *msg, int flags, bool w, bool b, void *d),
      (s, msg, flags, w, b, d))
@@ -102,6 +107,7 @@ extern "C" int __wrap_fcntl(int fd, int cmd, ...) {
   errno = saved;
   return r;
 }
+UNET_TIME64_TWIN(fcntl, __fcntl_time64)
 
 extern "C" long __real_syscall(long n, ...);
 extern "C" long __wrap_syscall(long n, ...) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <thread>
 
+#include "testing/time64_twins.h"
 #include "testing/unet_fixture.h"
 
 namespace {
@@ -25,6 +26,7 @@ extern "C" ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags) {
   t_recvmsg++;
   return __real_recvmsg(fd, msg, flags);
 }
+UNET_TIME64_TWIN(recvmsg, __recvmsg64)
 
 extern "C" long __real_syscall(long number, ...);
 extern "C" long __wrap_syscall(long number, ...) {
