@@ -1,6 +1,7 @@
 /* Control messages: building SCM_RIGHTS and parsing what the kernel sent,
  * with the rules of golang.org/x/sys/unix ParseSocketControlMessage. */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,9 +62,15 @@ static int fd_at(const unet_control_message *c, const struct cmsg_view *v, size_
   return fd;
 }
 
+/* The mark of a taken or closed pidfd: below every errno the kernel may
+ * send in the pidfd's place (-1 is -EPERM). */
+#define PIDFD_GONE INT_MIN
+
+/* Marks slot i taken or closed: -1 in SCM_RIGHTS (where the kernel sends
+ * no negative value), PIDFD_GONE for the pidfd. */
 static void clear_fd_at(unet_control_message *c, const struct cmsg_view *v, size_t i) {
-  const int closed = -1;
-  memcpy(c->data.bytes + v->data_offset + i * sizeof(int), &closed, sizeof(closed));
+  const int gone = is_rights(v) ? -1 : PIDFD_GONE;
+  memcpy(c->data.bytes + v->data_offset + i * sizeof(int), &gone, sizeof(gone));
 }
 
 void unet_control_message_init(unet_control_message *c) {
@@ -272,9 +279,10 @@ int unet_control_message_take_pidfd(unet_control_message *c) {
   if (r <= 0)
     return r < 0 ? r : -ENOENT;
   int fd = fd_at(c, &v, 0);
-  /* -1: taken or closed already. Below it, the kernel's own error for the
-   * pidfd it could not install (-EMFILE at the fd limit): passed on. */
-  if (fd == -1)
+  /* Taken or closed already; another negative value is the kernel's own
+   * error for the pidfd it could not install (-EMFILE at the fd limit):
+   * passed on. */
+  if (fd == PIDFD_GONE)
     return -ENOENT;
   if (fd < 0)
     return fd;

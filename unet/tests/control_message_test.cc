@@ -130,10 +130,14 @@ void PidfdMessage(unet_control_message *c, int value) {
 // its fd limit) is what take_pidfd answers, not "none arrived".
 TEST_F(ControlMessageTest, TakePidfdPassesOnTheKernelsError) {
   unet_control_message c;
-  PidfdMessage(&c, -EMFILE);
-  EXPECT_EQ(unet_control_message_take_pidfd(&c), -EMFILE);
-  EXPECT_EQ(unet_control_message_take_pidfd(&c), -EMFILE);  // Nothing taken.
-  unet_control_message_close_fds(&c);                       // Nothing to close.
+  // -EPERM is -1: an error, not the mark of a taken slot.
+  for (int error : {-EMFILE, -EPERM}) {
+    PidfdMessage(&c, error);
+    EXPECT_EQ(unet_control_message_take_pidfd(&c), error);
+    EXPECT_EQ(unet_control_message_take_pidfd(&c), error);  // Nothing taken.
+    unet_control_message_close_fds(&c);                     // Nothing to close.
+    EXPECT_EQ(unet_control_message_take_pidfd(&c), error);
+  }
   int fd = dup(0);
   ASSERT_GE(fd, 0);
   PidfdMessage(&c, fd);

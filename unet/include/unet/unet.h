@@ -421,10 +421,10 @@ UNET_API UNET_MUST_USE int unet_control_message_take_fds(unet_control_message *c
 
 /*
  * Takes the received pidfd: returns it (the caller owns it and closes it;
- * its slot becomes -1) or -ENOENT if none arrived (or it was taken or
- * closed), the kernel's error when the kernel could not make it (it then
- * sends the negative errno in place of the fd: -EMFILE when this process
- * was at its fd limit), -ENOBUFS if it arrived cut short (no room enabled),
+ * its slot becomes INT_MIN, below every errno) or -ENOENT if none arrived
+ * (or it was taken or closed), the kernel's error when the kernel could not
+ * make it (it then sends the negative errno in place of the fd: -EMFILE
+ * when this process was at its fd limit, -EPERM), -ENOBUFS if it arrived cut short (no room enabled),
  * -EINVAL for a NULL c or malformed data. Costs nothing.
  */
 UNET_API UNET_MUST_USE int unet_control_message_take_pidfd(unet_control_message *c);
@@ -587,7 +587,9 @@ UNET_API ssize_t unet_socket_sock_name(unet_socket *s, void *buf, size_t len);
 
 /*
  * Blocking read of up to len bytes: one successful recvmsg, like Go's Read.
- * Returns the count (> 0), UNET_EOF when the peer closed (a 0-byte read),
+ * Returns the count (> 0), UNET_EOF for a 0-byte read (the peer closed or
+ * sent a 0-byte record, or len is 0 on a stream: it waits for data, takes
+ * none and answers UNET_EOF, as Go's does),
  * UNET_ETRUNC on SOCK_SEQPACKET when the message was longer than len (buf
  * holds its first len bytes), -EBADF when closed, or a negative errno.
  * Costs recvmsg, plus ppoll + recvmsg per wait. Mirrors Socket.Read.
