@@ -4,7 +4,8 @@
 # the header's UNET_API functions; the README's example (examples/pass_fd.c,
 # which must match the README) compiles and runs against the installed shared
 # library through pkg-config and through find_package; a dlopen of it works
-# with the static TLS block full (testing/dlopen/); and the ABI is
+# with the static TLS block full, and a thread's first call allocates
+# nothing (testing/dlopen/); and the ABI is
 # compatible with the committed baseline (abi/libunet.so.0.abi).
 #   testing/cmake/check.sh            check
 #   testing/cmake/check.sh --rebaseline   write the ABI baseline anew
@@ -73,8 +74,16 @@ for bytes in 4096 2048 1024 512 256 128 64 32 16 8 4 2 1; do
   fillers+=("$work/filler$bytes.so")
 done
 clang -std=c11 -Wall -Wextra -Werror -I"$prefix/include" -o "$work/dlopen_check" \
-  testing/dlopen/dlopen_check.c -ldl
+  testing/dlopen/dlopen_check.c -ldl -lpthread
 "$work/dlopen_check" "$prefix/lib/libunet.so.0" "${fillers[@]}"
+
+echo "=== dlopen: a thread's first call, in a signal handler, allocates nothing"
+# With TLS descriptors, which gcc emits for x86 (clang from 19; clang 14
+# builds the library above, so gcc builds this one).
+cmake -S . -B "$work/gcc" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DLIBUNET_TESTS=OFF >"$work/gcc-configure.log" || { cat "$work/gcc-configure.log"; exit 1; }
+cmake --build "$work/gcc" --target unet >/dev/null
+"$work/dlopen_check" "$(readlink -f "$work/gcc/libunet.so")"
 
 echo "=== ABI against abi/libunet.so.0.abi"
 # --drop-private-types: the opaque sockets' layouts (defined in unet/src/) are

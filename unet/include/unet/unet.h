@@ -78,18 +78,22 @@
  *   reader or writer from a handler: it wakes with UNET_EOF, -EPIPE or
  *   -ECONNRESET), unet_socket_fd() and unet_strerror(); a blocked accept is
  *   stopped by shutdown(unet_server_socket_fd(s), SHUT_RDWR): it returns
- *   -EINVAL. Not
- *   async-signal-safe: Close, Release and free (they wait for the threads
- *   inside, and free calls free(3)). A Close or Release made by a thread
- *   that is inside another call of this library (a handler that interrupted
- *   one) answers -EDEADLK and changes nothing, rather than wait for itself;
- *   free then leaks the socket rather than free it under the interrupted
- *   call; Close and Release themselves count as such calls while they run
- *   (a handler interrupting them gets -EDEADLK). Handlers without
- *   SA_RESTART are fine: every call retries EINTR. Never leave a handler
- *   that interrupted a call of this library by siglongjmp(3) (or a C++
- *   throw): the call never leaves the socket's gate, and every later Close
- *   of that socket waits for it forever.
+ *   -EINVAL. Not async-signal-safe: Close, Release and free (they wait for
+ *   the threads inside, and free calls free(3)). A call on a socket is
+ *   inside from its entry to its return, whatever it does in between (every
+ *   chunk, wait and retry; Close, Release and free until they return). A
+ *   Close, Release or free made by a thread inside such a call (a handler
+ *   that interrupted one) answers -EDEADLK and touches nothing, rather than
+ *   wait for itself or free memory in use: free then leaks the socket.
+ *   Handlers without SA_RESTART are fine: every call retries EINTR. Never
+ *   leave a handler that interrupted a call of this library by
+ *   siglongjmp(3) (or a C++ throw): the call never leaves the socket's
+ *   gate, and every later Close of that socket waits for it forever.
+ *   The count of calls inside is thread-local. A libunet.so loaded by
+ *   dlopen(3) keeps it in static TLS when built with TLS descriptors (the
+ *   CMake build with gcc on x86; AArch64 always) and the static TLS block
+ *   had room; otherwise glibc allocates it at a thread's first call, so make
+ *   one call on a socket in each thread before a handler may make its first.
  *
  * Cancellation
  *   No function of this library is a cancellation point, as Go has none: its
