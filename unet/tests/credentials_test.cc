@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <string>
 #include <vector>
 
 #include "testing/unet_fixture.h"
@@ -186,6 +187,59 @@ TEST_P(CredentialsTest, SomeoneElsesPidIsTheKernelsCall) {
   }
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+// What each side's check_peer checks: a connecting socket's peer is the
+// process that called listen(2), as it was then, not the one that accepts
+// (here a child that dropped to uid 65534 after the listen); an accepted
+// socket's peer is the process that connected.
+TEST_P(CredentialsTest, AClientChecksTheListenerAsItWasAtListen) {
+  if (geteuid() != 0)
+    GTEST_SKIP() << "dropping to another uid needs CAP_SETUID";
+  std::string name = unet_testing::UniqueAbstractName();
+  unet_server_socket *raw = nullptr;
+  ASSERT_EQ(unet_bind_and_listen(name.c_str(), packet(), &raw), 0);
+  unet_testing::ServerSocketPtr server(raw);
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t acceptor = fork();
+  if (acceptor == 0) {
+    // The acceptor: unprivileged, and it checks that its peer is root.
+    if (setgid(65534) != 0 || setuid(65534) != 0)
+      unet_testing::ExitChild(2);
+    char go = 1;
+    if (write(ready[1], &go, 1) != 1)
+      unet_testing::ExitChild(3);
+    // The inherited server is the parent's: wrap the child's copy anew.
+    unet_server_socket *own = nullptr;
+    if (unet_server_socket_new(unet_server_socket_release(server.get()), &own) != 0)
+      unet_testing::ExitChild(4);
+    unet_socket *accepted = nullptr;
+    if (unet_server_socket_accept(own, &accepted) != 0)
+      unet_testing::ExitChild(6);
+    int r = unet_socket_check_peer(accepted, 0, 0, nullptr);
+    char byte;
+    unet_socket_read(accepted, &byte, 1);  // Until the client is done.
+    unet_socket_free(accepted);
+    unet_testing::ExitChild(r == 0 ? 0 : 5);
+  }
+  close(ready[1]);
+  char go = 0;
+  ASSERT_EQ(read(ready[0], &go, 1), 1);
+  close(ready[0]);
+  unet_socket *raw_client = nullptr;
+  ASSERT_EQ(unet_connect(name.c_str(), packet(), &raw_client), 0);
+  unet_testing::SocketPtr client(raw_client);
+  // Root passes, and the credentials are the listener's (this process).
+  EXPECT_EQ(unet_socket_check_peer(client.get(), 0, 0, nullptr), 0);
+  struct ucred cred = {};
+  ASSERT_EQ(unet_socket_peer_cred(client.get(), &cred), 0);
+  EXPECT_EQ(cred.pid, getpid());
+  EXPECT_EQ(unet_socket_check_peer(client.get(), 65534, UNET_ANY_ID, nullptr), -EACCES);
+  client.reset();
+  int status = 0;
+  ASSERT_EQ(waitpid(acceptor, &status, 0), acceptor);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 

@@ -572,9 +572,12 @@ UNET_API int unet_socket_setsockopt(unet_socket *s, int level, int name, const v
                                     size_t len);
 
 /*
- * The peer's credentials (SO_PEERCRED: pid, uid, gid at connect or
- * socketpair time) into *ret_cred. Returns 0 or a negative errno.
- * Costs one syscall. Mirrors Socket.GetPeerCred.
+ * The peer's credentials (SO_PEERCRED: pid, uid, gid) into *ret_cred: on an
+ * accepted socket, the process that connected, as it was at connect(2); on
+ * a connecting socket, the process that called listen(2), as it was then
+ * (not necessarily the one that accepts); on a socketpair, its creator.
+ * Returns 0 or a negative errno. Costs one syscall. Mirrors
+ * Socket.GetPeerCred.
  */
 UNET_API int unet_socket_peer_cred(unet_socket *s, struct ucred *ret_cred);
 
@@ -683,13 +686,18 @@ UNET_API UNET_MUST_USE int unet_socket_peer_pidfd(unet_socket *s);
 #define UNET_ANY_ID ((unsigned)-1)
 
 /*
- * Checks who the peer is before trusting it: its credentials at connect (or
- * socketpair) time, SO_PEERCRED, must have uid and gid (UNET_ANY_ID for
- * either: any). On a match with ret_pidfd non-NULL it also returns a pidfd
- * of that same process (SO_PEERPIDFD, Linux 6.5+; the kernel keeps one peer
- * pid for both, so pid reuse cannot swap the process checked for another);
- * the caller owns it. For accepted and connected sockets alike; an abstract
- * name's only defence, since anyone may bind or connect to it.
+ * Checks who the peer is before trusting it: its credentials,
+ * SO_PEERCRED as unet_socket_peer_cred() tells them, must have uid and gid
+ * (UNET_ANY_ID for either: any). On a match with ret_pidfd non-NULL it also
+ * returns a pidfd of that same process (SO_PEERPIDFD, Linux 6.5+; the
+ * kernel keeps one peer pid for both, so pid reuse cannot swap the process
+ * checked for another); the caller owns it. On an accepted socket it
+ * checks the process that connected, as it was at connect(2). On a
+ * connecting socket it checks the process that called listen(2), as it was
+ * then: a server that dropped privileges after listen, or hands its
+ * listening or accepted sockets to another process, still passes as what
+ * it was; it is an abstract name's defence against a squatter that bound
+ * it first, not a check of who accepts.
  * Returns 0, -EACCES when the uid or gid differ (nothing returned), or the
  * getsockopt errno (-EBADF closed, -ECHILD inherited, -ENOPROTOOPT for the
  * pidfd on older kernels), -EINVAL for a NULL s. Costs one getsockopt, two
