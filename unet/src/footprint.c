@@ -35,6 +35,8 @@ int unet_set_footprint(int footprint) {
 #define CLOSING                                                                      \
   "unet_socket_close unet_socket_release unet_socket_free unet_server_socket_close " \
   "unet_server_socket_release unet_server_socket_free"
+/* The functions that close a socket of their own making on failure. */
+#define ERROR_CLOSING "unet_socketpair unet_bind_and_listen"
 #define BLOCKING                                                                           \
   "unet_socket_read unet_socket_write unet_socket_reader_readv unet_socket_writer_writev " \
   "unet_socket_reader_read_full unet_socket_writer_write_all unet_server_socket_accept "   \
@@ -137,11 +139,13 @@ static const struct row rows[] = {
                  "unet_socket_reader_read_full unet_socket_writer_write_all "
                  "unet_connect_timeout unet_server_socket_accept_timeout",
            clock_gettime, CLOCK_MONOTONIC, ANY),
-    /* Closing: Go's order. The gate's futex calls pass every argument. */
+    /* Closing: Go's order (also freeing the first socket when a pair's
+     * second cannot be made, or a server that cannot listen). The gate's
+     * futex calls pass every argument. */
     RULE(BOTH, "unet_socket_shutdown unet_socket_close unet_socket_free "
-               "unet_server_socket_close unet_server_socket_free",
+               "unet_server_socket_close unet_server_socket_free " ERROR_CLOSING,
          shutdown, ANY, SHUT_RDWR),
-    RULE(BOTH, CLOSING, write, ANY, ANY, 8),
+    RULE(BOTH, CLOSING " " ERROR_CLOSING, write, ANY, ANY, 8),
     RULE(BOTH, CLOSING, futex, ANY, FUTEX_WAIT_PRIVATE, ANY, 0, 0, 0),
     /* The last thread to leave a socket that a closer waits on wakes it:
      * any call on a socket. */
@@ -154,9 +158,11 @@ static const struct row rows[] = {
                "unet_socket_writer_write_all unet_server_socket_listen "
                "unet_server_socket_accept unet_server_socket_accept_timeout",
          futex, ANY, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0),
-    /* Also on the error paths of the functions that wrap an fd. */
+    /* Also on the error paths of the functions that wrap an fd, and for
+     * fds read_full drops (those of a chunk without the caller's room). */
     RULE(BOTH, CLOSING " " WRAPPING " unet_control_message_close_fds "
-                        "unet_control_message_take_fds_closing_rest",
+                        "unet_control_message_take_fds_closing_rest "
+                        "unet_socket_reader_read_full",
          close, ANY),
     /* Options and names. */
     RULE(BOTH, "unet_socket_peer_cred unet_socket_check_peer",

@@ -236,7 +236,12 @@ UNET_API const char *unet_version_string(void);
  * footprint: a timespec in ppoll and clock_gettime (deadlines and spin,
  * only when asked for), the process identity page used to detect forked
  * children (mmap, madvise(MADV_WIPEONFORK), once per process), and the
- * calls of the beyond-Go functions (credentials, pidfds).
+ * calls of the beyond-Go functions (credentials, pidfds). Two of them fall
+ * outside gVisor's gofer and sentry policies even in the Go footprint:
+ * unet_connect_timeout() with a limit (setsockopt(SO_SNDTIMEO): there, use
+ * unet_connect()), and read_full or write_all on an fd the caller wrapped
+ * when they must learn whether it carries records (getsockopt(SO_TYPE),
+ * once per socket; the sentry's policy allows it, the gofer's does not).
  *
  * unet_syscall_rule_at() publishes the complete table, so a component can
  * build its filter from it (examples/seccomp); the README's "Under
@@ -509,7 +514,8 @@ UNET_API int unet_connect(const char *addr, bool packet, unet_socket **ret_socke
  * Returns as unet_connect(), plus -ETIMEDOUT, and -EINVAL for a negative
  * timeout_ns. Nothing is left open on failure. Costs unet_connect's calls
  * plus, with a limit, clock_gettime and one setsockopt(SO_SNDTIMEO) per
- * attempt.
+ * attempt: outside the Go footprint, which a Go-shaped seccomp filter
+ * refuses (gVisor's gofer and sentry policies do).
  */
 UNET_API int unet_connect_timeout(const char *addr, bool packet, int64_t timeout_ns,
                                   unet_socket **ret_socket);
