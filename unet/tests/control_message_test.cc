@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <vector>
 
 #include "testing/unet_fixture.h"
@@ -177,6 +178,40 @@ size_t PutCmsg(unet_control_message *c, size_t offset, int type, const void *dat
   memcpy(c->data.bytes + offset, &h, sizeof(h));
   memcpy(c->data.bytes + offset + CMSG_LEN(0), data, data_len);
   return offset + CMSG_SPACE(data_len);
+}
+
+// A length past the storage is refused by the parser itself, before it
+// reads a byte beyond: here the bytes after the storage hold a valid-looking
+// SCM_RIGHTS message, which a parser walking on would count.
+TEST_F(ControlMessageTest, LengthPastTheStorageIsEinvalNotAWalk) {
+  struct {
+    unet_control_message c;
+    unsigned char after[64];
+  } m = {};
+  // One SCM_RIGHTS message filling the storage, every slot empty (-1).
+  size_t data_len = sizeof(m.c.data.bytes) - CMSG_LEN(0);
+  std::vector<int> empty(data_len / sizeof(int), -1);
+  ASSERT_EQ(PutCmsg(&m.c, 0, SCM_RIGHTS, empty.data(), data_len), sizeof(m.c.data.bytes));
+  // Beyond the storage (the struct ends there: no padding on Linux ABIs).
+  ASSERT_EQ(offsetof(unet_control_message, data) + sizeof(m.c.data), sizeof(m.c));
+  struct cmsghdr h = {};
+  h.cmsg_len = CMSG_LEN(sizeof(int));
+  h.cmsg_level = SOL_SOCKET;
+  h.cmsg_type = SCM_RIGHTS;
+  int fd = 0;
+  memcpy(m.after, &h, sizeof(h));
+  memcpy(m.after + CMSG_LEN(0), &fd, sizeof(fd));
+  m.c.len = sizeof(m.c.data.bytes) + CMSG_SPACE(sizeof(int));
+  int out[2];
+  struct ucred cred;
+  EXPECT_EQ(unet_control_message_count_fds(&m.c), -EINVAL);
+  EXPECT_EQ(unet_control_message_extract_fds(&m.c, out, 2), -EINVAL);
+  EXPECT_EQ(unet_control_message_take_fds(&m.c, out, 2), -EINVAL);
+  EXPECT_EQ(unet_control_message_take_fds_closing_rest(&m.c, out, 2), -EINVAL);
+  EXPECT_EQ(unet_control_message_credentials(&m.c, &cred), -EINVAL);
+  EXPECT_EQ(unet_control_message_take_pidfd(&m.c), -EINVAL);
+  unet_control_message_close_fds(&m.c);  // Must not close fd 0.
+  EXPECT_NE(fcntl(0, F_GETFD), -1);
 }
 
 // What the kernel writes into a full-sized control message: UNET_MAX_FDS

@@ -162,6 +162,49 @@ TEST_P(ForkTest, EveryOtherCallInTheChildIsEchild) {
   EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EAGAIN);
 }
 
+// A refused call leaves nothing behind: after -ECHILD on inherited sockets,
+// the child's own socket closes (no stray "inside a call" answering
+// -EDEADLK) and frees.
+TEST_P(ForkTest, RefusedCallsLeaveTheChildsOwnCloseWorking) {
+  auto pair = MakeSocketPair(packet());
+  EXPECT_EQ(InChild([&] {
+              int bad = unet_socket_shutdown(pair.a.get()) != -ECHILD;
+              char c;
+              bad += unet_socket_read(pair.b.get(), &c, 1) != -ECHILD;
+              unet_socket *a = nullptr, *b = nullptr;
+              if (unet_socketpair(packet(), &a, &b) != 0)
+                return 100;
+              bad += unet_socket_close(a) != 0;
+              bad += unet_socket_release(b) < 0;
+              unet_socket_free(a);
+              unet_socket_free(b);
+              return bad;
+            }),
+            0);
+}
+
+// A child's first socket takes an identity of its own: the sockets it
+// inherited stay inherited after it makes one (a token copied from the
+// parent, not taken anew, would make them the child's).
+TEST_P(ForkTest, TheChildsOwnSocketsDoNotAdoptItsInheritedOnes) {
+  auto pair = MakeSocketPair(packet());
+  EXPECT_EQ(InChild([&] {
+              unet_socket *a = nullptr, *b = nullptr;
+              if (unet_socketpair(packet(), &a, &b) != 0)
+                return 100;
+              int bad = unet_socket_shutdown(pair.a.get()) != -ECHILD;
+              bad += unet_socket_shutdown(a) != 0;
+              unet_socket_free(a);
+              unet_socket_free(b);
+              return bad;
+            }),
+            0);
+  // The parent's connection is whole: the child shut nothing down.
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "p", 1), 1);
+  char c;
+  EXPECT_EQ(unet_socket_read(pair.b.get(), &c, 1), 1);
+}
+
 // The hand-over: the child releases its copy and wraps it anew; the parent
 // lets go of its own with Release and close(2) (Close would shut down).
 TEST_P(ForkTest, HandOverAcrossFork) {

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <chrono>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -120,6 +122,98 @@ TEST_F(MessageTest, ProgressResumesAfterEagain) {
   EXPECT_EQ(got, 10u);
   EXPECT_EQ(memcmp(buf, "abcdefghij", 10), 0);
   EXPECT_EQ(unet_socket_reader_read_full(&r, iov, 2, &got), 10);  // Already whole.
+}
+
+// A resume that starts inside one buffer skips into that buffer only: the
+// buffers after it are filled from their first byte.
+TEST_F(MessageTest, ResumeInsideABufferFillsTheLaterOnesWhole) {
+  auto pair = MakeSocketPair(false);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "abcd", 4), 4);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), false);
+  char buf[10] = {};
+  struct iovec iov[3] = {{buf, 3}, {buf + 3, 3}, {buf + 6, 4}};
+  size_t got = 0;
+  EXPECT_EQ(unet_socket_reader_read_full(&r, iov, 3, &got), -EAGAIN);
+  ASSERT_EQ(got, 4u);  // One byte into the second buffer.
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "efghij", 6), 6);
+  EXPECT_EQ(unet_socket_reader_read_full(&r, iov, 3, &got), 10);
+  EXPECT_EQ(std::string(buf, 10), "abcdefghij");
+  // The same for a writer resuming after a refused chunk.
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), true);
+  char out[10];
+  memcpy(out, "0123456789", 10);
+  struct iovec oiov[3] = {{out, 3}, {out + 3, 3}, {out + 6, 4}};
+  size_t sent = 4;
+  EXPECT_EQ(unet_socket_writer_write_all(&w, oiov, 3, &sent), 10);
+  char in[6];
+  EXPECT_EQ(unet_socket_read(pair.b.get(), in, sizeof(in)), 6);
+  EXPECT_EQ(std::string(in, 6), "456789");
+}
+
+// A peer that trickles a byte just inside each wait does not stretch the
+// timeout: it bounds the whole call, not each chunk.
+TEST_F(MessageTest, ReadFullTimeoutBoundsAWholeTrickle) {
+  auto pair = MakeSocketPair(false);
+  std::thread trickle([&] {
+    for (int i = 0; i < 8; i++) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      unet_socket_write(pair.a.get(), "t", 1);
+    }
+  });
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), true);
+  r.timeout_ns = 150 * 1000 * 1000;
+  char buf[8];
+  struct iovec iov = {buf, sizeof(buf)};
+  size_t got = 0;
+  EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &got), -ETIMEDOUT);
+  EXPECT_LT(got, 8u);
+  trickle.join();
+}
+
+// Every chunk's flags are kept: the first chunk's MSG_CTRUNC (three fds,
+// room for one, which the kernel rounds up to two) survives a clean second
+// chunk; and the room is cut to what the first chunk delivered, so the fd
+// that came is found and taken.
+TEST_F(MessageTest, ReadFullKeepsTheFirstChunksFlagsAndCutsItsRoom) {
+  auto pair = MakeSocketPair(false);
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), true);
+  int three[3] = {0, 0, 0};
+  ASSERT_EQ(unet_control_message_pack_fds(&w.control, three, 3), 0);
+  struct iovec first = {const_cast<char *>("0123"), 4};
+  ASSERT_EQ(unet_socket_writer_writev(&w, &first, 1), 4);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "4567", 4), 4);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.b.get(), true);
+  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+  char buf[8];
+  struct iovec iov = {buf, sizeof(buf)};
+  size_t got = 0;
+  ASSERT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &got), 8);
+  EXPECT_NE(r.msg_flags & MSG_CTRUNC, 0);
+  int fds[3] = {-1, -1, -1};
+  ASSERT_EQ(unet_control_message_take_fds(&r.control, fds, 3), 2);
+  close(fds[0]);
+  close(fds[1]);
+  int fd = -1;
+
+  // Room for three fds, one sent: what is left after the first chunk is no
+  // message, and nothing reads it as one.
+  unet_control_message_init(&w.control);
+  ASSERT_EQ(unet_control_message_pack_fds(&w.control, three, 1), 0);
+  ASSERT_EQ(unet_socket_writer_writev(&w, &first, 1), 4);
+  ASSERT_EQ(unet_socket_write(pair.a.get(), "4567", 4), 4);
+  unet_socket_reader_init(&r, pair.b.get(), true);
+  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 3), 0);
+  got = 0;
+  ASSERT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &got), 8);
+  EXPECT_EQ(r.control.len, CMSG_SPACE(sizeof(int)));
+  EXPECT_EQ(unet_control_message_count_fds(&r.control), 1);
+  ASSERT_EQ(unet_control_message_take_fds(&r.control, &fd, 1), 1);
+  close(fd);
 }
 
 // The timeout bounds the whole message, and the progress says how much

@@ -268,6 +268,23 @@ TEST_P(ServerSocketTest, EverythingCreatedIsCloseOnExec) {
   EXPECT_EQ(eventfds, 3);
 }
 
+// In the Go footprint too, every socket made is non-blocking (Go's
+// NewSocket sets O_NONBLOCK on an accepted fd, which accept4 leaves
+// blocking there) and, as in Go, not close-on-exec.
+TEST_P(ServerSocketTest, GoFootprintSocketsAreNonBlocking) {
+  ASSERT_EQ(unet_set_footprint(UNET_FOOTPRINT_GO), UNET_FOOTPRINT_DEFAULT);
+  std::string name = UniqueAbstractName();
+  auto server = Listen(name);
+  auto client = Connect(name);
+  auto conn = Accept(server.get());
+  unet_set_footprint(UNET_FOOTPRINT_DEFAULT);
+  for (int fd : {unet_server_socket_fd(server.get()), unet_socket_fd(client.get()),
+                 unet_socket_fd(conn.get())}) {
+    EXPECT_FALSE(fcntl(fd, F_GETFD) & FD_CLOEXEC) << fd;
+    EXPECT_TRUE(fcntl(fd, F_GETFL) & O_NONBLOCK) << fd;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, ServerSocketTest, ::testing::Bool(), KindName);
 
 }  // namespace
