@@ -61,11 +61,11 @@ static int check_message(unet_socket *s, int64_t timeout_ns, const unet_control_
   return 0;
 }
 
-/* Closes the fds a chunk read without the caller's room holds (SCM_RIGHTS and a
- * pidfd). Returns MSG_CTRUNC when fds were dropped: the kernel's (no room
- * for them) or these. */
+/* Closes the fds a chunk read without the caller's room holds (SCM_RIGHTS
+ * and a pidfd). Returns MSG_CTRUNC when fds were dropped here; the kernel
+ * sets it itself for those it had no room for. */
 static int drop_later_fds(struct msghdr *msg) {
-  int dropped = msg->msg_flags & MSG_CTRUNC;
+  int dropped = 0;
   for (struct cmsghdr *h = CMSG_FIRSTHDR(msg); h; h = CMSG_NXTHDR(msg, h)) {
     if (h->cmsg_level != SOL_SOCKET || (h->cmsg_type != SCM_RIGHTS && h->cmsg_type != SCM_PIDFD))
       continue;
@@ -166,7 +166,7 @@ static ssize_t read_message(unet_socket_reader *r, int fd, const struct iovec *i
         r->control.len = msg.msg_controllen;
     } else {
       /* MSG_CTRUNC only for fds dropped, not for credentials. */
-      delivered = (delivered & ~MSG_CTRUNC) | drop_later_fds(&msg);
+      delivered |= drop_later_fds(&msg);
     }
     /* Every chunk's flags. */
     r->msg_flags = first ? delivered : r->msg_flags | delivered;
