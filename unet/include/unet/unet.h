@@ -807,50 +807,63 @@ UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct io
 UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov,
                                            int iovcnt);
 
-/* -- Beyond Go: whole messages over a stream ---------------------------- */
+/* -- Beyond Go: whole messages ------------------------------------------
+ *
+ * A message is every byte of the buffers on a stream, sent and read in as
+ * many chunks as the kernel takes, the control message with the first; on
+ * a record socket (SOCK_SEQPACKET) it is one record, sent and read by one
+ * call. Each call is inside the socket from entry to return (see Signals).
+ * An fd the caller wrapped is asked once whether it carries records
+ * (getsockopt SO_TYPE) when a call needs to know.
+ */
 
 /*
- * Writes every byte of iov[0..iovcnt) with w's blocking mode and timeout,
- * sending w->control (fds, credentials) with the first sendmsg only: the
- * loop that gVisor's lisafs (sock.go writeTo) and urpc (marshal) write by
- * hand around Go's WriteVec, where forgetting to drop the control message
- * after a partial write sends the fds again with every chunk (readers
- * without room then make the kernel close the copies).
- * *progress is a cursor, in bytes: set it to 0 for a new message; each call
- * skips the first *progress bytes, sends the rest and advances it by what
- * was sent, also when it fails. So after -EAGAIN (not blocking) or
- * -ETIMEDOUT a call with the same arguments resumes; *progress > 0 means
- * the control message went (it travels with the first byte). The timeout
- * bounds the whole call.
+ * Writes a whole message with w's blocking mode and timeout, w->control
+ * (fds, credentials) going with its first byte: the loop that gVisor's
+ * lisafs (sock.go writeTo) and urpc (marshal) write by hand around Go's
+ * WriteVec, where forgetting to drop the control message after a partial
+ * write sends the fds again with every chunk.
+ * *progress is a cursor, in bytes: 0 for a new message; each call skips
+ * the first *progress bytes, sends the rest and advances it by what was
+ * sent, also when it fails, so after -EAGAIN (not blocking) or -ETIMEDOUT
+ * a call with the same arguments resumes a stream's message. A record is
+ * never resumed: it went whole or not at all. The timeout bounds the call.
  * Returns the total (the sum of the lengths), or a negative errno as
  * unet_socket_writer_writev(); -EINVAL for a NULL w, w->socket or progress,
- * *progress past the total, a total over SSIZE_MAX, or a 0-byte message
- * with a control message (a stream drops it; send a 0-byte seqpacket
- * message with writev). A 0-byte message without one makes no syscall.
- * Costs one sendmsg per chunk the kernel takes (at most 64 buffers each),
- * plus the waits; no allocation. Beyond Go.
+ * *progress past the total, a total over SSIZE_MAX, a 0-byte message with a
+ * control message (a stream drops it; send a 0-byte record with writev), or
+ * *progress > 0 on a record socket; -EMSGSIZE for iovcnt over IOV_MAX. A
+ * 0-byte message without a control message makes no syscall.
+ * Costs one sendmsg with the caller's buffers, then (streams) one per
+ * further chunk the kernel takes, over at most 64 buffers each, plus the
+ * waits; no allocation. Beyond Go.
  */
 UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struct iovec *iov,
                                               int iovcnt, size_t *progress);
 
 /*
- * Reads exactly the buffers' total into iov[0..iovcnt) with r's blocking
- * mode and timeout, with r->control's room for fds on the first recvmsg
- * only (lisafs's readFrom): the fds of the first chunk stay in r->control
- * (take them with unet_control_message_take_fds()); a later chunk has no
- * room, and fds arriving there are dropped by the kernel and flagged
- * (MSG_CTRUNC in r->msg_flags, which collects every chunk's flags).
- * gVisor's protocols send a message's fds with its first byte.
- * *progress is the cursor of unet_socket_writer_write_all(): 0 for a new
- * message, advanced by what arrived, also on failure; a call with the same
- * arguments resumes. When a later chunk fails, the first chunk's fds are
- * still in r->control: nothing leaks, they are the caller's to take or to
- * close with unet_control_message_close_fds().
- * Returns the total; UNET_EOF when the peer closed first (*progress says
- * how much came); UNET_ETRUNC when a seqpacket message was longer than the
- * rest of the buffers (*progress counts the buffers as full); or a negative
- * errno as unet_socket_reader_readv(), -EINVAL as write_all.
- * Costs one recvmsg per chunk (at most 64 buffers each), plus the waits; no
+ * Reads a whole message into iov[0..iovcnt) with r's blocking mode and
+ * timeout, r->control's room for the first recvmsg (lisafs's readFrom):
+ * the fds of the first chunk stay in r->control (take them with
+ * unet_control_message_take_fds()). A later chunk, or a first one when
+ * r->control has no room, gets room for credentials and a pidfd only:
+ * fds arriving there are closed and flagged (MSG_CTRUNC in r->msg_flags,
+ * which collects every chunk's flags); credentials the socket passes are
+ * no reason for MSG_CTRUNC. gVisor's protocols send a message's fds with
+ * its first byte.
+ * On a stream it fills the buffers; *progress is write_all's cursor: 0 for
+ * a new message, advanced by what arrived, also on failure, and a call
+ * with the same arguments resumes. On a record socket it reads one record:
+ * a shorter one ends the call (its length is returned), a longer one is
+ * UNET_ETRUNC with the buffers full, as for readv.
+ * When a later chunk fails, the first chunk's fds are still in r->control:
+ * the caller's to take or to close with unet_control_message_close_fds().
+ * Returns the bytes of the message (the total on a stream); UNET_EOF when
+ * the peer closed first (*progress says how much came); UNET_ETRUNC; or a
+ * negative errno as unet_socket_reader_readv(), -EINVAL and -EMSGSIZE as
+ * write_all.
+ * Costs one recvmsg with the caller's buffers, then (streams) one per
+ * further chunk, over at most 64 buffers each, plus the waits; no
  * allocation. Beyond Go.
  */
 UNET_API ssize_t unet_socket_reader_read_full(unet_socket_reader *r, const struct iovec *iov,
