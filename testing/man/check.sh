@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The manual pages: one per UNET_API function and libunet(7), exactly what
-# tools/man/generate.py makes from the header now (none stale, none missing,
-# none extra), and clean under mandoc's linter at warning level.
+# tools/man/generate.py makes from the header's contracts now (none stale,
+# missing or extra; every contract in shape: a NAME line within 80 columns,
+# every ERRORS entry with its own condition), and clean under mandoc's
+# linter at warning level.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tools/install_packages.sh mandoc

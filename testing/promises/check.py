@@ -4,7 +4,8 @@
     testing/promises/check.py [--list]
 
 For each UNET_API function of unet/include/unet/unet.h, the codes its
-comment promises (-EXXX, UNET_EOF, UNET_ETRUNC) are read; a promise is kept
+contract promises (its Errors entries, and the codes its Returns names) are
+read; a promise is kept
 by a test when one test body (a TEST, TEST_F or TEST_P of the C++ suites,
 from its first line to the next test) names both the function and the code.
 Promises no test keeps must be listed in untested.txt with the reason (a
@@ -36,11 +37,14 @@ CITED = re.compile(r"`((?:[A-Z]\w*/)?[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)?\*
 
 
 def promises():
-    """{function: set of codes} from the comment before each declaration,
-    read by the man page generator (one parser of the header)."""
+    """{function: set of codes}: each contract's Errors entries and the codes
+    its Returns names, read by the man page generator's parser (one reader
+    of the header's contracts)."""
     result = {}
     for name, _, comment in generate.functions():
-        result.setdefault(name, set()).update(CODE.findall(comment))
+        c = generate.contract(name, comment)
+        codes = {code for code, _ in c["errors"]} | set(CODE.findall(c["returns"]))
+        result.setdefault(name, set()).update(codes)
     return result
 
 

@@ -8,13 +8,20 @@ pages are committed (man/) so that CMake installs them without Python, and
     tools/man/generate.py            write man/man3/*.3 and man/man7/libunet.7
     tools/man/generate.py --check    exit 1 if any page is stale, missing or extra
 
-Each function page has NAME (its first sentence), LIBRARY, SYNOPSIS (the
-declaration as written), DESCRIPTION (the comment, less what the next
-sections take), RETURN VALUE (the sentences that say what it returns),
-ERRORS (every code the comment names, with the sentence naming it), COST
-(the syscalls and allocations it makes), GO (the Go function it mirrors, or
-"Beyond Go") and SEE ALSO (libunet(7) for ownership, threads, fork, signals,
-cancellation and footprints).
+Each function's comment is its contract, in a fixed shape:
+
+    /* unet_name - a summary of at most 60 characters
+     * What a caller needs beyond the summary (ownership, threads).
+     * Returns: what success returns.
+     * Errors:                      (or "Errors (and the socket's, s):")
+     *   -ECODE  its condition, one code per line
+     * Cost: the syscalls it makes. Go: the Go function it mirrors. */
+
+and its page has NAME (the summary; the line fits 80 columns), LIBRARY,
+SYNOPSIS, DESCRIPTION, RETURN VALUE, ERRORS (one entry per code with its
+condition; "the socket's" adds -EINVAL, -EBADF and -ECHILD for its
+subject), NOTES (cost and Go twin) and SEE ALSO. A comment out of shape is
+an error, in both modes. testing/promises/check.py reads the same fields.
 """
 import argparse
 import os
@@ -72,6 +79,8 @@ def functions():
             text = " ".join(d.strip() for d in declaration)
             text = re.sub(r"\bUNET_API\s+|\bUNET_MUST_USE\s+", "", text)
             text = re.sub(r"\(\s+", "(", text)
+            if re.match(r"^void\b", text):
+                VOID.add(m.group(1))
             result.append((m.group(1), text, comment))
         elif stripped and not stripped.startswith("#"):
             comment = ""  # Something else between: not this function's comment.
@@ -79,12 +88,88 @@ def functions():
     return result
 
 
-def sentences(text):
-    """The comment's sentences (a period, then a space and a capital, a
-    parenthesis, a code or a '*'), with line breaks folded."""
-    text = re.sub(r"\s+", " ", text).strip()
-    parts = re.split(r"(?<=\.)\s+(?=[A-Z(*-])", text)
-    return [p for p in parts if p]
+# The fields of a contract, after its first line "name - summary" and the
+# description: "Returns:", "Errors:" (or "Errors (and the socket's, s):",
+# which adds the errors every call on a socket shares), "Cost:" and "Go:"
+# (the last two may share a line).
+FIELD = re.compile(r"^(Returns|Errors|Cost|Go)(?: \(and the socket's, ([^)]+)\))?:\s*(.*)$")
+ENTRY = re.compile(r"^  (%s)\s+(\S.*)$" % CODE.pattern)
+SUMMARY_MAX = 60
+NAME_MAX = 80  # "name - summary" in NAME
+
+
+def socket_errors(subject):
+    """The errors every call on a socket answers, for its subject s."""
+    return [("-EINVAL", "%s is NULL" % subject),
+            ("-EBADF", "%s is closed or released" % subject),
+            ("-ECHILD", "%s was inherited by this process (see fork in libunet(7))" % subject)]
+
+
+class ContractError(Exception):
+    pass
+
+
+def contract(name, comment):
+    """{summary, description, returns, errors [(code, condition)], cost, go}
+    of name's comment; ContractError when the shape is not kept."""
+    lines = comment.splitlines()
+    m = re.match(r"^(unet_\w+) - (.+)$", lines[0] if lines else "")
+    if not m or m.group(1) != name:
+        raise ContractError("%s: the comment must open with '%s - summary'" % (name, name))
+    result = {"summary": m.group(2), "description": [], "returns": [], "errors": [],
+              "cost": [], "go": []}
+    field, subject = "description", None
+    for line in lines[1:]:
+        f = FIELD.match(line)
+        if f:
+            field = f.group(1).lower()
+            subject = f.group(2) or subject
+            rest = f.group(3)
+            if field == "errors":
+                if rest:
+                    raise ContractError("%s: 'Errors:' takes one code per line below it" % name)
+                continue
+            if field == "cost" and " Go: " in rest:
+                rest, go = rest.split(" Go: ", 1)
+                result["go"].append(go)
+            result[field].append(rest)
+            continue
+        if field == "errors":
+            e = ENTRY.match(line)
+            if e:
+                result["errors"].append([e.group(1), e.group(2)])
+            elif line.startswith("    ") and result["errors"]:
+                result["errors"][-1][1] += " " + line.strip()
+            else:
+                raise ContractError("%s: not an error entry: %r" % (name, line))
+        elif field == "cost" and " Go: " in line:
+            cost, go = line.split(" Go: ", 1)
+            result["cost"].append(cost.strip())
+            result["go"].append(go)
+        else:
+            result[field].append(line.strip())
+    if subject:
+        own = {code for code, _ in result["errors"]}
+        result["errors"] += [list(e) for e in socket_errors(subject) if e[0] not in own]
+    for key in ("returns", "cost", "go"):
+        if name not in VOID and key == "returns" and not result[key]:
+            raise ContractError("%s: no 'Returns:'" % name)
+        if key != "returns" and not result[key]:
+            raise ContractError("%s: no '%s:'" % (name, key.capitalize()))
+    if len(name) + 3 + len(result["summary"]) > NAME_MAX:
+        raise ContractError("%s: the NAME line is longer than %d columns" % (name, NAME_MAX))
+    if len(result["summary"]) > SUMMARY_MAX:
+        raise ContractError("%s: the summary has %d characters, more than %d"
+                            % (name, len(result["summary"]), SUMMARY_MAX))
+    for code, condition in result["errors"]:
+        if re.match(r"(?i)as (described|under)", condition):
+            raise ContractError("%s: %s defers to another section" % (name, code))
+    for key in ("description", "returns", "cost", "go"):
+        result[key] = " ".join(x for x in result[key] if x).strip()
+    return result
+
+
+VOID = set()  # Filled from the declarations: functions returning void.
 
 
 def escape(text):
@@ -95,31 +180,22 @@ def escape(text):
     return re.sub(r"^([.'])", r"\\&\1", text)
 
 
-def error_reason(code, flat, parts, returns):
-    """When the function answers code: the parenthesis after it ("-EBADF
-    (fd negative or not open)"), else the description's sentence naming it,
-    else a pointer to RETURN VALUE."""
-    m = re.search(r"(?<![\w])%s\s*\(([^()]*)\)" % re.escape(code), flat)
-    if m:
-        reason = m.group(1).strip()
-        return reason + ("" if reason.endswith(".") else ".")
-    where = next(s for s in parts if code in s)
-    return where if where not in returns else "As described under RETURN VALUE."
+def sentence(text, capital=False):
+    """text ending in a period; with capital, a plain first word (not an
+    identifier or a call) capitalised."""
+    text = text.strip()
+    if capital and re.match(r"^[a-z]+\b(?![(_])", text):
+        text = text[:1].upper() + text[1:]
+    return text if not text or text.endswith(".") else text + "."
 
 
 def page(name, declaration, comment, date):
-    parts = sentences(comment)
-    returns = [s for s in parts if s.startswith("Returns") or s.startswith("Returns,")]
-    costs = [s for s in parts if s.startswith("Costs") or s.startswith("Cost ")]
-    go = [s for s in parts if s.startswith(("Mirrors", "Mirror ", "Beyond Go"))]
-    description = [s for s in parts if s not in returns + costs + go]
-    summary = description[0] if description else name
-    # NAME's line: the first sentence up to its first colon or semicolon.
-    summary = re.split(r"[:;] ", summary, maxsplit=1)[0].rstrip(".")
+    c = contract(name, comment)
+    name_line = "%s \\- %s" % (name, escape(c["summary"]))
     out = [
         '.TH %s 3 "%s" "libunet %s" "libunet manual"' % (name.upper(), date, version()),
         ".SH NAME",
-        "%s \\- %s" % (name, escape(summary[:1].lower() + summary[1:])),
+        name_line,
         ".SH LIBRARY",
         "libunet (\\-lunet)",
         ".SH SYNOPSIS",
@@ -129,20 +205,16 @@ def page(name, declaration, comment, date):
         ".B %s" % escape(declaration).replace('"', '\\(dq'),
         ".fi",
         ".SH DESCRIPTION",
+        escape(sentence(c["description"] or c["summary"], capital=True)),
+        ".SH RETURN VALUE",
+        escape(sentence(c["returns"], capital=True)) if c["returns"] else "None.",
     ]
-    out += [escape(s) for s in description] or ["See the synopsis."]
-    out += [".SH RETURN VALUE"]
-    out += [escape(s) for s in returns] or ["None (the function returns no value)."]
-    codes = sorted(set(CODE.findall(comment)))
-    if codes:
+    if c["errors"]:
         out.append(".SH ERRORS")
-        flat = re.sub(r"\s+", " ", comment)
-        for code in codes:
-            out += [".TP", ".B %s" % escape(code), escape(error_reason(code, flat, parts, returns))]
-    if costs:
-        out += [".SH COST"] + [escape(s) for s in costs]
-    out += [".SH GO"]
-    out += [escape(s) for s in go] or ["No Go counterpart is named."]
+        for code, condition in c["errors"]:
+            out += [".TP", ".B %s" % escape(code), escape(sentence(condition))]
+    out += [".SH NOTES", "Cost: " + escape(sentence(c["cost"])),
+            ".PP", "Go: " + escape(sentence(c["go"]))]
     out += [".SH SEE ALSO", ".BR libunet (7)"]
     return "\n".join(out) + "\n"
 

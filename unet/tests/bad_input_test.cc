@@ -44,6 +44,11 @@ TEST_F(BadInputTest, NullObjectsAreEinval) {
   EXPECT_EQ(unet_server_socket_fd(nullptr), -EINVAL);
   EXPECT_EQ(unet_server_socket_listen(nullptr), -EINVAL);
   EXPECT_EQ(unet_server_socket_accept(nullptr, nullptr), -EINVAL);
+  EXPECT_EQ(unet_socket_set_spin(nullptr, 0), -EINVAL);
+  EXPECT_EQ(unet_socket_pass_credentials(nullptr, true), -EINVAL);
+  EXPECT_EQ(unet_socket_pass_pidfd(nullptr, true), -EINVAL);
+  EXPECT_EQ(unet_socket_peer_pidfd(nullptr), -EINVAL);
+  EXPECT_EQ(unet_socket_check_peer(nullptr, 0, 0, nullptr), -EINVAL);
   unet_socket_free(nullptr);
   unet_server_socket_free(nullptr);
   unet_socket_reader_init(nullptr, nullptr, true);
@@ -269,6 +274,14 @@ TEST_P(GoneSocketTest, EverySocketFunctionAnswersEbadf) {
   EXPECT_EQ(unet_socket_write(s, buf, sizeof(buf)), -EBADF);
   EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EBADF);
   EXPECT_EQ(unet_socket_writer_writev(&w, &iov, 1), -EBADF);
+  size_t progress = 0;
+  EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), -EBADF);
+  EXPECT_EQ(unet_socket_writer_write_all(&w, &iov, 1, &progress), -EBADF);
+  EXPECT_EQ(unet_socket_set_spin(s, 0), -EBADF);
+  EXPECT_EQ(unet_socket_pass_credentials(s, true), -EBADF);
+  EXPECT_EQ(unet_socket_pass_pidfd(s, true), -EBADF);
+  EXPECT_EQ(unet_socket_peer_pidfd(s), -EBADF);
+  EXPECT_EQ(unet_socket_check_peer(s, UNET_ANY_ID, UNET_ANY_ID, nullptr), -EBADF);
 }
 
 TEST_P(GoneSocketTest, EveryServerFunctionAnswersEbadf) {
@@ -283,6 +296,7 @@ TEST_P(GoneSocketTest, EveryServerFunctionAnswersEbadf) {
   unet_socket *s = nullptr;
   EXPECT_EQ(unet_server_socket_listen(server.get()), -EBADF);
   EXPECT_EQ(unet_server_socket_accept(server.get(), &s), -EBADF);
+  EXPECT_EQ(unet_server_socket_accept_timeout(server.get(), 1000, &s), -EBADF);
   EXPECT_EQ(unet_server_socket_close(server.get()), -EBADF);
   EXPECT_EQ(unet_server_socket_release(server.get()), -EBADF);
   EXPECT_EQ(unet_server_socket_fd(server.get()), -EBADF);

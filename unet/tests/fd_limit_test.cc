@@ -149,6 +149,16 @@ TEST_P(FdLimitTest, CreatingFunctionsLeakNothing) {
   }
 }
 
+// No fd left for the eventfd: the server fd stays the caller's, untouched.
+TEST_P(FdLimitTest, ServerSocketNewWithoutAnFdIsEmfile) {
+  UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  ASSERT_GE(fd.get(), 0);
+  unet_server_socket *s = nullptr;
+  EXPECT_EQ(WithFreeFds(0, [&] { return unet_server_socket_new(fd.get(), &s); }), -EMFILE);
+  EXPECT_EQ(s, nullptr);
+  EXPECT_EQ(fcntl(fd.get(), F_GETFL) & O_NONBLOCK, 0);
+}
+
 TEST_P(FdLimitTest, ConnectLeaksNothing) {
   std::string name = FreshName(dir_, names_++);
   unet_server_socket *server = nullptr;

@@ -162,6 +162,46 @@ TEST_P(ForkTest, EveryOtherCallInTheChildIsEchild) {
   EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), -EAGAIN);
 }
 
+// Every call on a socket or server the child inherited is refused.
+TEST_P(ForkTest, EveryCallOnAnInheritedSocketIsEchild) {
+  auto pair = MakeSocketPair(packet());
+  unet_server_socket *raw = nullptr;
+  ASSERT_EQ(unet_bind_and_listen("", packet(), &raw), 0);
+  unet_testing::ServerSocketPtr server(raw);
+  EXPECT_EQ(InChild([&] {
+              unet_socket *s = pair.a.get();
+              char buf[64] = {};
+              struct iovec iov = {buf, 1};
+              unet_socket_reader r;
+              unet_socket_reader_init(&r, s, true);
+              unet_socket_writer w;
+              unet_socket_writer_init(&w, s, true);
+              size_t progress = 0;
+              struct ucred cred;
+              unet_socket *accepted = nullptr;
+              int bad = 0;
+              bad += unet_socket_getsockopt(s, SOL_SOCKET, SO_TYPE, buf, 4) != -ECHILD;
+              bad += unet_socket_setsockopt(s, SOL_SOCKET, SO_SNDBUF, buf, 4) != -ECHILD;
+              bad += unet_socket_peer_cred(s, &cred) != -ECHILD;
+              bad += unet_socket_peer_name(s, buf, sizeof(buf)) != -ECHILD;
+              bad += unet_socket_sock_name(s, buf, sizeof(buf)) != -ECHILD;
+              bad += unet_socket_set_spin(s, 0) != -ECHILD;
+              bad += unet_socket_pass_credentials(s, true) != -ECHILD;
+              bad += unet_socket_pass_pidfd(s, true) != -ECHILD;
+              bad += unet_socket_peer_pidfd(s) != -ECHILD;
+              bad += unet_socket_check_peer(s, UNET_ANY_ID, UNET_ANY_ID, nullptr) != -ECHILD;
+              bad += unet_socket_reader_readv(&r, &iov, 1) != -ECHILD;
+              bad += unet_socket_writer_writev(&w, &iov, 1) != -ECHILD;
+              bad += unet_socket_reader_read_full(&r, &iov, 1, &progress) != -ECHILD;
+              bad += unet_socket_writer_write_all(&w, &iov, 1, &progress) != -ECHILD;
+              bad += unet_server_socket_listen(server.get()) != -ECHILD;
+              bad += unet_server_socket_accept(server.get(), &accepted) != -ECHILD;
+              bad += unet_server_socket_accept_timeout(server.get(), 1, &accepted) != -ECHILD;
+              return bad + (progress != 0) + (accepted != nullptr);
+            }),
+            0);
+}
+
 // A refused call leaves nothing behind: after -ECHILD on inherited sockets,
 // the child's own socket closes (no stray "inside a call" answering
 // -EDEADLK) and frees.

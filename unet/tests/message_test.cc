@@ -124,6 +124,18 @@ TEST_F(MessageTest, ProgressResumesAfterEagain) {
   EXPECT_EQ(unet_socket_reader_read_full(&r, iov, 2, &got), 10);  // Already whole.
 }
 
+// A peer gone mid-message: -EPIPE (never SIGPIPE), the progress kept.
+TEST_F(MessageTest, WriteAllToAGonePeerIsEpipe) {
+  auto pair = MakeSocketPair(false);
+  ASSERT_EQ(unet_socket_close(pair.b.get()), 0);
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, pair.a.get(), true);
+  struct iovec iov = {const_cast<char *>("data"), 4};
+  size_t progress = 0;
+  EXPECT_EQ(unet_socket_writer_write_all(&w, &iov, 1, &progress), -EPIPE);
+  EXPECT_EQ(progress, 0u);
+}
+
 // A resume that starts inside one buffer skips into that buffer only: the
 // buffers after it are filled from their first byte.
 TEST_F(MessageTest, ResumeInsideABufferFillsTheLaterOnesWhole) {

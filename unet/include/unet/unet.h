@@ -1,123 +1,35 @@
 /*
  * libunet: gVisor's Go package gvisor.dev/gvisor/pkg/unet, in C.
  *
- * A minimal API over Unix domain sockets (SOCK_STREAM and SOCK_SEQPACKET)
- * that passes bytes and file descriptors with the corner cases of the Go
- * package, so a C process and a Go process using pkg/unet see the same
- * behaviour on one socket. With unet_set_footprint(UNET_FOOTPRINT_GO) the
- * syscalls carry exactly the Go package's flags as well (see "Syscall
- * footprints": a seccomp filter in this process sees the difference).
+ * Unix domain sockets (SOCK_STREAM and SOCK_SEQPACKET) that pass bytes and
+ * file descriptors with the corner cases of the Go package, so a C process
+ * and a Go process using pkg/unet see the same behaviour on one socket.
+ * The narrative lives in docs/ (docs/README.md is its index); this header
+ * holds the contracts.
  *
- * Errors
- *   Functions return 0 or a non-negative count on success and a negative
- *   errno on failure (liburing style); errno is not part of any contract:
- *   read the return value. Two conditions of the Go package that are not errnos
- *   have codes of their own, outside the errno range: UNET_EOF (Go's io.EOF)
- *   and UNET_ETRUNC (Go's "message truncated"). unet_strerror() names every
- *   code. Out-parameters (ret_*) are written only on success. A NULL object
- *   or out-parameter gives -EINVAL; a closed or released socket -EBADF.
- *
- * Ownership
- *   unet_socket and unet_server_socket are opaque and heap allocated; the
- *   caller owns them and frees them with unet_socket_free() /
- *   unet_server_socket_free(). Closing is separate from freeing, as in Go:
- *   Close ends the use of the fd (a second Close answers -EBADF), free
- *   releases the memory. A function documented as "takes ownership of fd"
- *   closes it when the object is closed; every other fd argument is borrowed.
- *   unet_control_message, unet_socket_reader and unet_socket_writer are plain
- *   structs owned by the caller (Go's value types); they hold no heap memory
- *   and need no destructor.
- *
- * Threading
+ * Conventions
+ *   Functions return 0 or a count on success and a negative errno on
+ *   failure; UNET_EOF and UNET_ETRUNC are Go's io.EOF and "message
+ *   truncated"; errno is never part of a contract. Out-parameters (ret_*)
+ *   are written only on success. A NULL object or out-parameter is
+ *   -EINVAL; a closed or released socket -EBADF; a socket this process
+ *   inherited (fork) -ECHILD.
+ *   Sockets are opaque and heap allocated: the caller frees them with
+ *   unet_socket_free() / unet_server_socket_free(); Close ends the fd's
+ *   use, free releases the memory. Control messages, readers and writers
+ *   are plain caller-owned structs without heap memory. An fd argument is
+ *   borrowed unless the contract says the call takes it.
  *   Reads, writes, accepts and option calls may run concurrently on one
- *   socket from many threads. Close or Release from any thread wakes every
- *   thread blocked in that socket (ppoll on the socket and an eventfd), waits
- *   until they have left, and only then closes the fd, so an fd number is
- *   never used after it could have been reused. A socket must not be freed
- *   while another thread may still call into it, nor before every thread
- *   that called into it has returned (joined, or otherwise known to be out
- *   of the call): Close returning means they left the socket's gate, not
- *   that they finished their last instructions (waking the closer reads the
- *   socket's memory). unet_socket_fd() and
- *   unet_server_socket_fd() cannot be used safely with concurrent Close or
- *   Release (as Go's FD()). Readers, writers and control messages are not
- *   thread-safe: one per thread.
+ *   socket; Close or Release from any thread wakes them and waits until
+ *   they have left before the fd is closed. Free a socket only once no
+ *   thread can call into it and every thread that did has returned.
+ *   Readers, writers and control messages are one per thread.
+ *   Each contract gives a summary, Returns, Errors (one code per line),
+ *   Cost (the syscalls made) and Go (the Go function it mirrors).
  *
- * fork
- *   A socket belongs to the process that created it (as sd-bus objects do).
- *   A forked child inherits copies of the fd, of the eventfd the parent's
- *   Close uses to wake its threads, and of the gate counting the parent's
- *   threads inside; none of them may be used as the parent uses them. So in
- *   a child (after fork(3), or any process that does not share the
- *   creator's memory):
- *   - unet_socket_release() is the hand-over: it returns the child's copy
- *     of the fd (close-on-exec as it was made) and closes the child's copy of the
- *     eventfd, without waking or waiting for anything. Wrap the fd anew with
- *     unet_socket_new() to use it in the child, or clear close-on-exec (dup2
- *     to a known number) and pass it across exec, where unet_socket_new()
- *     wraps it.
- *   - unet_socket_close() and unet_socket_free() close the child's copies
- *     only: no shutdown (which would end the parent's connection), no
- *     wake-up, no wait (a parent thread blocked inside at the fork does not
- *     exist in the child).
- *   - every other call answers -ECHILD (unet_socket_fd() still returns the
- *     number, for dup).
- *   The same holds for server sockets. A parent handing a connection to a
- *   child lets go of its own copy with close(unet_socket_release(s)); its
- *   Close would shut the connection down for both processes, as in Go. The
- *   process's identity is a token in a page marked MADV_WIPEONFORK, which
- *   the kernel zeroes in every child that does not share the memory (fork,
- *   _Fork, a raw clone(2), a new pid namespace: a pid is no identity), so
- *   every call, Close included, tells an inherited socket by one load and
- *   no syscall. Where the kernel refuses MADV_WIPEONFORK (before Linux
- *   4.14; gVisor), a pthread_atfork handler wipes the token instead, which
- *   covers fork(3) only.
- *
- * Signals
- *   Async-signal-safe: unet_socket_shutdown() (the way to stop a blocked
- *   reader or writer from a handler: it wakes with UNET_EOF, -EPIPE or
- *   -ECONNRESET), unet_socket_fd() and unet_strerror(); a blocked accept is
- *   stopped by shutdown(unet_server_socket_fd(s), SHUT_RDWR): it returns
- *   -EINVAL. Not async-signal-safe: Close, Release and free (they wait for
- *   the threads inside, and free calls free(3)). A call on a socket is
- *   inside from its entry to its return, whatever it does in between (every
- *   chunk, wait and retry; Close, Release and free until they return). A
- *   Close, Release or free made by a thread inside such a call (a handler
- *   that interrupted one) answers -EDEADLK and touches nothing, rather than
- *   wait for itself or free memory in use: free then leaks the socket.
- *   Handlers without SA_RESTART are fine: every call retries EINTR. Never
- *   leave a handler that interrupted a call of this library by
- *   siglongjmp(3) (or a C++ throw): the call never leaves the socket's
- *   gate, and every later Close of that socket waits for it forever.
- *   The count of calls inside is thread-local. A libunet.so loaded by
- *   dlopen(3) keeps it in static TLS when built with TLS descriptors (the
- *   CMake build with gcc on x86; AArch64 always) and the static TLS block
- *   had room; otherwise glibc allocates it at a thread's first call, so make
- *   one call on a socket in each thread before a handler may make its first.
- *
- * Cancellation
- *   No function of this library is a cancellation point, as Go has none: its
- *   calls that are cancellation points in the C library (recvmsg, sendmsg,
- *   accept4, connect, write, close) are made with the thread's cancelability
- *   disabled and restored after (pthread_setcancelstate(3): no syscall). A
- *   thread cancelled (pthread_cancel(3),
- *   deferred) while inside a call finishes the call, then acts on the
- *   cancellation at its own next cancellation point; so a cancelled thread
- *   never ends inside a socket's gate, half-way through Close, or holding an
- *   fd nobody owns. A call blocked waiting stays blocked until it would
- *   return anyway: cancel a blocked reader, writer or accept by also making
- *   the call return (unet_socket_shutdown(), Close from another thread, a
- *   deadline). Asynchronous cancellation (PTHREAD_CANCEL_ASYNCHRONOUS) must
- *   not be enabled around any call of this library.
- *
- * Close-on-exec
- *   In the default footprint every socket, eventfd and accepted fd the
- *   library creates is close-on-exec (Go sets it only on SocketPair), and so
- *   are received fds unless the reader sets inheritable_fds. In the Go
- *   footprint only socketpair's fds are, as in Go (see "Syscall
- *   footprints"). A pidfd (unet_socket_peer_pidfd, SCM_PIDFD) is always
- *   close-on-exec: the kernel makes it so. Fds passed in by the caller keep
- *   their flags, except that the socket is made non-blocking as in Go.
+ * Threads, fork, signals and cancellation: docs/fork-signals-cancellation.md.
+ * Syscall footprints and seccomp: docs/seccomp-and-footprints.md and
+ * unet/SYSCALLS.md. Whole messages: docs/messages.md.
  */
 #ifndef UNET_UNET_H_
 #define UNET_UNET_H_
@@ -140,174 +52,111 @@ extern "C" {
 #define UNET_VERSION_HEX \
   ((UNET_VERSION_MAJOR << 16) | (UNET_VERSION_MINOR << 8) | UNET_VERSION_PATCH)
 
-/* Marks the public API: default visibility whatever the includer's
- * -fvisibility or "#pragma GCC visibility push(hidden)", so a consumer
- * that hides its own symbols still links against these. */
+/* The public API: default visibility whatever the includer's settings. */
 #define UNET_API __attribute__((visibility("default")))
 
-/* On functions whose result is an fd (or a count of fds) that the caller
- * must close: ignoring it leaks. */
+/* On results that are fds the caller must close. */
 #define UNET_MUST_USE __attribute__((warn_unused_result))
 
-/* A read returned 0 bytes (Go's io.EOF): the peer closed or shut down,
- * a 0-byte SOCK_SEQPACKET message arrived, or (as in Go) buffers of 0 bytes
- * were passed on a stream, which also takes the fds of the next chunk. */
+/* A read returned 0 bytes (Go's io.EOF): the peer closed or shut down, a
+ * 0-byte record arrived, or (as in Go) the buffers were 0 bytes long. */
 #define UNET_EOF (-4097)
-/* A SOCK_SEQPACKET message was longer than the buffers; they hold its first
- * bytes and the rest is lost (Go's errMessageTruncated). Go returns
- * (n, errMessageTruncated) with n the buffers' total length; in C that n is
- * the sum of the iov lengths passed in (the buffers are full). */
+/* A record was longer than the buffers: they hold its first bytes, the rest
+ * is lost (Go's errMessageTruncated, whose n is the buffers' total). */
 #define UNET_ETRUNC (-4098)
 
-/* Listen backlog used by unet_server_socket_listen (Go's backlog). */
+/* Listen backlog of unet_server_socket_listen (Go's). */
 #define UNET_LISTEN_BACKLOG 16
 
 /* Most fds in one message: the kernel's SCM_MAX_FD. */
 #define UNET_MAX_FDS 253
 
-/* Longest socket name, in bytes: sun_path is 108 bytes and, as in Go, the
- * name needs room for a terminating NUL even when abstract. */
+/* Longest socket name in bytes: sun_path less a terminating NUL (Go's). */
 #define UNET_MAX_NAME 107
 
-/* CMSG_SPACE(n) of Linux's <sys/socket.h>, without needing it: a header
- * (size_t then two ints) and n bytes, each aligned to a size_t. */
+/* CMSG_SPACE(n) of Linux's <sys/socket.h>, without needing it. */
 #define UNET__CMSG_ALIGN(n) (((n) + sizeof(size_t) - 1) & ~(sizeof(size_t) - 1))
 #define UNET__CMSG_SPACE(n) \
   (UNET__CMSG_ALIGN(sizeof(size_t) + 2 * sizeof(int)) + UNET__CMSG_ALIGN(n))
 
-/* Size of the largest control data a unet_control_message can hold: room
- * for UNET_MAX_FDS fds, credentials (three 32-bit ids) and a pidfd, each in
- * its own message: CMSG_SPACE(253 * 4) + CMSG_SPACE(sizeof(struct ucred)) +
- * CMSG_SPACE(4), which is 1088 bytes on 64-bit Linux and 1064 on 32-bit. */
+/* Bytes of control data a unet_control_message holds: UNET_MAX_FDS fds,
+ * credentials and a pidfd, each in its own message (1088 on 64-bit Linux,
+ * 1064 on 32-bit). */
 #define UNET_CONTROL_CAPACITY                                                         \
   (UNET__CMSG_SPACE(UNET_MAX_FDS * sizeof(int)) + UNET__CMSG_SPACE(3 * sizeof(int)) + \
    UNET__CMSG_SPACE(sizeof(int)))
 
 struct ucred; /* <sys/socket.h> with _GNU_SOURCE */
 
-/*
- * Returns a static, thread-safe description of a code returned by this
- * library: a negative errno, UNET_EOF or UNET_ETRUNC (a positive errno is
- * also accepted). Never NULL. Costs no syscall and no allocation.
- */
+/* unet_strerror - describe a code this library returns
+ * A negative errno, UNET_EOF or UNET_ETRUNC; a positive errno also works.
+ * Returns: a static, thread-safe string, never NULL.
+ * Cost: none. Go: beyond Go. */
 UNET_API const char *unet_strerror(int code);
 
-/*
- * The version of the library linked at run time, as UNET_VERSION_HEX: compare
- * it with the header's UNET_VERSION_HEX to know which features are there
- * (compatibility is the soname's promise: see the README's ABI policy). Costs nothing. Beyond Go (liburing's
- * io_uring_major_version, libuv's uv_version).
- */
+/* unet_version - the version of the library linked at run time
+ * Compare it with UNET_VERSION_HEX; the soname carries compatibility
+ * (docs/cmake.md, ABI policy).
+ * Returns: (major << 16) | (minor << 8) | patch.
+ * Cost: none. Go: beyond Go (liburing's io_uring_major_version, libuv's uv_version). */
 UNET_API unsigned unet_version(void);
 
-/* The same as "MAJOR.MINOR.PATCH", a static string. Costs nothing. */
+/* unet_version_string - the run-time version as "MAJOR.MINOR.PATCH"
+ * Returns: a static string.
+ * Cost: none. Go: beyond Go. */
 UNET_API const char *unet_version_string(void);
 
-/* ---------------------------------------------------------------------------
- * Syscall footprints (beyond Go: a seccomp filter in this process sees them)
- *
- * gVisor-style components run under seccomp allowlists written around the
- * exact calls of Go's pkg/unet, flags included. The footprint decides which
- * flags the library's own calls carry:
- *
- *   UNET_FOOTPRINT_DEFAULT  every fd the library creates is close-on-exec
- *     (SOCK_CLOEXEC, EFD_CLOEXEC, accept4's SOCK_CLOEXEC, received fds with
- *     MSG_CMSG_CLOEXEC), so a fork+exec elsewhere in the process never
- *     inherits them. A Go-shaped filter refuses these flags (gVisor's
- *     default action kills the process: SIGSYS at the first socket made).
- *   UNET_FOOTPRINT_GO  every call has the arguments and flags of gVisor's Go
- *     unet (Debian bookworm's snapshot, which sid's does not change here):
- *     socket(AF_UNIX, type, 0), eventfd2(0, 0), accept4(fd, &addr, &len, 0),
- *     recvmsg(MSG_DONTWAIT | MSG_TRUNC) (readers start with inheritable_fds
- *     set). Close-on-exec then holds only where Go has it: socketpair's fds.
- *     Sockets, accepted sockets, eventfds and received fds are inherited
- *     across exec, as in Go.
- *
- * The default stays close-on-exec: a mismatch with a Go-shaped filter is
- * loud and immediate, an fd silently inherited by an exec'd program is not.
- * The choice is process-wide and read when a socket object is created (an
- * accepted socket takes its server's), so pick it before making sockets.
- * Calls that both footprints make alike: Go's (socketpair with
- * SOCK_CLOEXEC, fcntl F_GETFL/F_SETFL, connect, bind, listen(fd, 16),
- * sendmsg(MSG_DONTWAIT | MSG_NOSIGNAL), ppoll(fds, 2, NULL, NULL, 0),
- * shutdown(SHUT_RDWR), an 8-byte write to the eventfd, private futex
- * calls with every argument set, close, getsockopt(SO_PEERCRED),
- * getsockname, getpeername). What libunet adds beyond Go, in either
- * footprint: a timespec in ppoll and clock_gettime (deadlines and spin,
- * only when asked for), the process identity page used to detect forked
- * children (mmap, madvise(MADV_WIPEONFORK), once per process), and the
- * calls of the beyond-Go functions (credentials, pidfds). Two of them fall
- * outside gVisor's gofer and sentry policies even in the Go footprint:
- * unet_connect_timeout() with a limit (setsockopt(SO_SNDTIMEO): there, use
- * unet_connect()), and read_full or write_all on an fd the caller wrapped
- * when they must learn whether it carries records (getsockopt(SO_TYPE),
- * once per socket; the sentry's policy allows it, the gofer's does not).
- *
- * unet_syscall_rule_at() publishes the complete table, so a component can
- * build its filter from it (examples/seccomp); the README's "Under
- * seccomp" section lists it per function. unet_socket_getsockopt() and
- * unet_socket_setsockopt() pass the caller's level and name: a filter needs
- * a rule for each option the component uses.
- * ------------------------------------------------------------------------- */
+/* -- Syscall footprints: docs/seccomp-and-footprints.md ------------------ */
+
+/* Every fd the library creates is close-on-exec. */
 #define UNET_FOOTPRINT_DEFAULT 0
+/* Every call carries exactly the flags of gVisor's Go unet. */
 #define UNET_FOOTPRINT_GO 1
 
-/*
- * Selects the footprint of socket objects created from now on, process-wide
- * (thread-safe; sockets that exist keep theirs). Returns the previous
- * footprint, or -EINVAL for an unknown value. Costs one atomic exchange.
- * Beyond Go.
- */
+/* unet_set_footprint - pick the syscall footprint of new sockets
+ * Process-wide and thread-safe; a socket keeps the footprint it was made
+ * with (an accepted one takes its server's).
+ * Returns: the previous footprint.
+ * Errors:
+ *   -EINVAL  footprint is neither UNET_FOOTPRINT_DEFAULT nor UNET_FOOTPRINT_GO
+ * Cost: one atomic exchange. Go: beyond Go. */
 UNET_API int unet_set_footprint(int footprint);
 
-/* One syscall the library may make, as a seccomp rule: the syscall, and the
- * arguments a filter may pin (the others vary per call). */
+/* One syscall the library may make, as a seccomp rule. */
 typedef struct unet_syscall_rule {
   const char *name; /* as the kernel and libseccomp name it: "recvmsg" */
-  /* Its number on the ABI the library was built for. The table is exact on
-   * x86_64 and aarch64 (gVisor's); on 32-bit x86 glibc makes some of these
-   * calls under other numbers (mmap2, fcntl64, getuid32). */
+  /* Its number on the ABI the library was built for (exact on x86_64 and
+   * aarch64; 32-bit x86 glibc uses mmap2, fcntl64, getuid32 for some). */
   long nr;
-  /* Bit i set: argument i always equals args[i]. */
-  unsigned args_checked;
+  unsigned args_checked; /* bit i set: argument i always equals args[i] */
   uint64_t args[6];
-  /* The public functions that make the call, space-separated. */
-  const char *used_by;
-  /* Go's unet never makes this call (a flag it does not set, or a feature
-   * it lacks). */
-  bool beyond_go;
-  /* The call as C source, ANY for an argument that varies, e.g.
-   * "recvmsg(ANY, ANY, MSG_DONTWAIT | MSG_TRUNC)"; arguments not shown are
-   * not checked. */
+  const char *used_by; /* the public functions making it, space-separated */
+  bool beyond_go;      /* Go's unet never makes this call */
+  /* The call as C source, ANY for an argument that varies; arguments not
+   * shown are not checked: "recvmsg(ANY, ANY, MSG_DONTWAIT | MSG_TRUNC)". */
   const char *call;
 } unet_syscall_rule;
 
-/*
- * The index-th rule of footprint's table (static storage, never freed), or
- * NULL past the last one or for an unknown footprint: iterate from 0 until
- * NULL. A filter that allows every rule of a footprint (plus the rules for
- * the socket options the component passes) allows every call libunet makes
- * in it; testing/seccomp holds the library to this table. Costs a scan of
- * the table. Beyond Go.
- */
+/* unet_syscall_rule_at - one rule of a footprint's syscall table
+ * Iterate index from 0 until NULL. A filter allowing every rule of a
+ * footprint, plus the options the component passes to getsockopt and
+ * setsockopt, allows every call the library makes in it.
+ * Returns: the rule (static storage), or NULL past the last one or for an
+ *   unknown footprint.
+ * Cost: a scan of the table. Go: beyond Go. */
 UNET_API const unet_syscall_rule *unet_syscall_rule_at(int footprint, size_t index);
 
-/* ---------------------------------------------------------------------------
- * Control messages (Go: type ControlMessage []byte)
+/* -- Control messages (Go: type ControlMessage []byte) -------------------
  *
- * A buffer of ancillary data: the fds to send (pack) or the room for fds to
- * receive (enable), then what the kernel delivered. The storage is inline
- * (UNET_CONTROL_CAPACITY bytes), so no function here allocates.
- * Initialise with UNET_CONTROL_MESSAGE_INIT or unet_control_message_init().
- * ------------------------------------------------------------------------- */
+ * Ancillary data: the fds to send (pack) or the room to receive (enable),
+ * then what the kernel delivered. Inline storage: nothing here allocates.
+ */
 typedef struct unet_control_message {
-  /* Bytes of control data in use: Go's len(ControlMessage). 0 = no control
-   * message is sent or received. Read-only for callers. */
+  /* Bytes in use (Go's len(ControlMessage)); 0: no control message.
+   * Read-only for callers. */
   size_t len;
-  /* The control data itself, aligned for struct cmsghdr (whose alignment
-   * is size_t's on Linux). */
   union {
-    size_t align;
+    size_t align; /* aligned for struct cmsghdr */
     unsigned char bytes[UNET_CONTROL_CAPACITY];
   } data;
 } unet_control_message;
@@ -316,638 +165,587 @@ typedef struct unet_control_message {
 #define UNET_CONTROL_MESSAGE_INIT {0, {0}}
 /* clang-format on */
 
-/* Empties *c (len 0). Costs nothing. Mirrors a zero ControlMessage. */
+/* unet_control_message_init - empty a control message
+ * A NULL c is ignored.
+ * Cost: none. Go: a zero ControlMessage. */
 UNET_API void unet_control_message_init(unet_control_message *c);
 
-/*
- * Makes room to receive fds: at least count, and as in Go possibly more,
- * since the room is CMSG_SPACE(count * 4) bytes: on 64-bit Linux the count
- * rounds up to the next even number (enable 1, receive up to 2); a 32-bit
- * ABI pads to 4 bytes, so there it is exact. count 0 still provides an
- * empty control buffer, so fds sent anyway are discarded (closed) by the
- * kernel. Call before reading; then unet_control_message_extract_fds() or
- * unet_control_message_close_fds() after it.
- * Returns 0, or -EINVAL for a NULL c or count outside [0, UNET_MAX_FDS].
- * Costs no syscall or allocation. Mirrors ControlMessage.EnableFDs.
- */
+/* unet_control_message_enable_fds - make room to receive count fds
+ * The room is CMSG_SPACE(count * 4) bytes, as in Go: on 64-bit Linux an odd
+ * count rounds up by one. With count 0 the kernel closes fds sent anyway.
+ * Replaces any room made before.
+ * Returns: 0.
+ * Errors:
+ *   -EINVAL  c is NULL, or count is outside [0, UNET_MAX_FDS]
+ * Cost: none. Go: ControlMessage.EnableFDs. */
 UNET_API int unet_control_message_enable_fds(unet_control_message *c, int count);
 
-/*
- * Copies the received fds (those >= 0, in order, across every SCM_RIGHTS
- * message) into ret_fds and returns how many there were. As in Go, the fds
- * stay in *c: either the caller closes them itself or calls
- * unet_control_message_close_fds(), which closes them (Go's pattern
- * "ExtractFDs, use them, CloseFDs" works unchanged); calling extract again
- * lists them again. unet_control_message_take_fds() is the call that moves
- * them out of *c instead.
- * Returns -EINVAL (Go's error) if the data is malformed or holds a control
- * message other than SCM_RIGHTS (for example SCM_CREDENTIALS): nothing is
- * extracted then; unet_control_message_take_fds() takes fds next to other
- * messages, and unet_control_message_close_fds() closes them.
- * Returns -ENOBUFS, extracting nothing, if more than max_fds fds are present
- * (UNET_MAX_FDS + 1 is always enough). ret_fds may be NULL when max_fds is 0.
- * Costs no syscall or allocation. Mirrors ControlMessage.ExtractFDs.
- */
+/* unet_control_message_extract_fds - copy out the received fds
+ * The fds (those >= 0, in order) stay in c, as in Go: the caller closes
+ * them or calls close_fds; take_fds moves them out instead.
+ * Returns: how many fds were copied into ret_fds.
+ * Errors:
+ *   -EINVAL   c is NULL, ret_fds is NULL with max_fds > 0, the data is
+ *             malformed, or it holds a message other than SCM_RIGHTS
+ *   -ENOBUFS  more than max_fds fds are there (nothing is copied)
+ * Cost: none. Go: ControlMessage.ExtractFDs. */
 UNET_API UNET_MUST_USE int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
                                                             size_t max_fds);
 
-/*
- * Closes every received fd still in *c (every SCM_RIGHTS message and a
- * received SCM_PIDFD, whatever other messages are present), including fds
- * listed by extract_fds (as Go), and marks each closed, so a second call
- * closes nothing twice; fds moved out by take_fds or take_pidfd are not
- * touched. (Go's CloseFDs stops at a non-SCM_RIGHTS message, leaking the fds,
- * and closes again when repeated: no correct Go program relies on either.)
- * NULL is accepted. Costs one close(2) per fd. Mirrors ControlMessage.CloseFDs.
- */
+/* unet_control_message_close_fds - close every received fd still in c
+ * SCM_RIGHTS fds and a received pidfd, whatever else is there, each marked
+ * closed so a second call closes nothing twice; taken fds are not touched.
+ * A NULL c is ignored.
+ * Cost: one close per fd. Go: ControlMessage.CloseFDs (which stops at other messages). */
 UNET_API void unet_control_message_close_fds(unet_control_message *c);
 
-/*
- * Fills *c with one SCM_RIGHTS message carrying fds[0..count) for the next
- * write (the fds stay owned by the caller; the kernel duplicates them on
- * send). count 0 builds a valid empty SCM_RIGHTS message, as Go does.
- * Returns 0, or -EINVAL for a NULL c, a NULL fds with count > 0, or count
- * outside [0, UNET_MAX_FDS]; *c is unchanged on failure. The fd values are
- * not checked here: the kernel answers -EBADF on the write.
- * Costs no syscall or allocation. Mirrors ControlMessage.PackFDs.
- */
+/* unet_control_message_pack_fds - put fds in c for the next write
+ * One SCM_RIGHTS message of fds[0..count); the caller keeps the fds (the
+ * kernel duplicates them). count 0 makes an empty message, as Go does.
+ * Returns: 0.
+ * Errors:
+ *   -EINVAL  c is NULL, fds is NULL with count > 0, or count is outside
+ *            [0, UNET_MAX_FDS] (c is unchanged)
+ * Cost: none. Go: ControlMessage.PackFDs. */
 UNET_API int unet_control_message_pack_fds(unet_control_message *c, const int *fds, int count);
 
-/* Clears *c (len 0): no control message on the next read or write; fds in it
- * are not closed. NULL is accepted. Mirrors ControlMessage.UnpackFDs. */
+/* unet_control_message_unpack_fds - clear c without closing its fds
+ * A NULL c is ignored.
+ * Cost: none. Go: ControlMessage.UnpackFDs. */
 UNET_API void unet_control_message_unpack_fds(unet_control_message *c);
 
-/* -- Beyond Go: credentials and pidfds (Go's unet has neither) ----------- */
-
-/*
- * Adds room for the sender's credentials (SCM_CREDENTIALS) to what
- * enable_fds made (call enable_fds first: it resets the room). The kernel
- * delivers them only on a socket with unet_socket_pass_credentials(s, true).
- * Returns 0 or -EINVAL (NULL c, or no room left). Costs nothing.
- */
+/* unet_control_message_enable_credentials - add room for credentials
+ * Added to what enable_fds made (call it first). They arrive only on a
+ * socket passing them (unet_socket_pass_credentials).
+ * Returns: 0.
+ * Errors:
+ *   -EINVAL  c is NULL, or no room is left
+ * Cost: none. Go: beyond Go. */
 UNET_API int unet_control_message_enable_credentials(unet_control_message *c);
 
-/*
- * Adds room for the sender's pidfd (SCM_PIDFD, Linux 6.5+) to what
- * enable_fds made. The kernel delivers it only on a socket with
- * unet_socket_pass_pidfd(s, true); it is an fd this process then owns (take
- * it with unet_control_message_take_pidfd(), or close_fds closes it).
- * Returns 0 or -EINVAL (NULL c, or no room left). Costs nothing.
- */
+/* unet_control_message_enable_pidfd - add room for the sender's pidfd
+ * Added to what enable_fds made. It arrives (Linux 6.5+) only on a socket
+ * passing pidfds; it is then an fd of this process: take it or close_fds.
+ * Returns: 0.
+ * Errors:
+ *   -EINVAL  c is NULL, or no room is left
+ * Cost: none. Go: beyond Go. */
 UNET_API int unet_control_message_enable_pidfd(unet_control_message *c);
 
-/*
- * Appends an SCM_CREDENTIALS message to what is packed (after pack_fds, or
- * alone): cred, or this process's pid, uid and gid when cred is NULL. The
- * kernel checks them on the write: another pid needs CAP_SYS_ADMIN
- * (-EPERM) and must exist (-ESRCH); other ids need CAP_SETUID/CAP_SETGID.
- * Returns 0, or -EINVAL (NULL c, or no room left). Costs getpid/getuid/getgid
- * when cred is NULL.
- */
+/* unet_control_message_pack_credentials - add credentials to what is packed
+ * cred, or this process's pid, uid and gid when cred is NULL. The kernel
+ * checks them on the write: another pid needs CAP_SYS_ADMIN (-EPERM) and
+ * must exist (-ESRCH); other ids need CAP_SETUID or CAP_SETGID.
+ * Returns: 0.
+ * Errors:
+ *   -EINVAL  c is NULL, or no room is left
+ * Cost: getpid, getuid and getgid when cred is NULL. Go: beyond Go. */
 UNET_API int unet_control_message_pack_credentials(unet_control_message *c,
                                                    const struct ucred *cred);
 
-/*
- * Copies the received credentials into *ret_cred. Returns 0, -ENOENT if none
- * arrived, -ENOBUFS if they arrived cut short because no room was enabled for
- * them (with SO_PASSCRED on, the kernel puts them first, into the fds' room,
- * and drops the fds: the reader's msg_flags has MSG_CTRUNC), or -EINVAL for
- * NULL arguments or malformed data. Costs nothing.
- */
+/* unet_control_message_credentials - the credentials received
+ * Returns: 0, with *ret_cred set.
+ * Errors:
+ *   -ENOENT   none arrived
+ *   -ENOBUFS  they arrived cut short: no room was enabled for them (the
+ *             kernel puts them first, in the fds' room, and drops the fds)
+ *   -EINVAL   c or ret_cred is NULL, or the data is malformed
+ * Cost: none. Go: beyond Go. */
 UNET_API int unet_control_message_credentials(const unet_control_message *c,
                                               struct ucred *ret_cred);
 
-/*
- * Like unet_control_message_extract_fds(), but moves the fds out: the
- * caller owns them and their slots in *c become -1, so close_fds leaves them
- * alone. It also skips control messages of other kinds (credentials,
- * pidfds) instead of failing: the way to take fds that arrived next to
- * credentials. Returns the count, -ENOBUFS or -EINVAL (NULL arguments,
- * malformed data), taking nothing on failure. Costs no syscall.
- */
+/* unet_control_message_take_fds - move the received fds out of c
+ * As extract_fds, but the caller owns the fds and their slots in c become
+ * -1 (close_fds skips them), and other messages (credentials, pidfds) are
+ * skipped rather than refused.
+ * Returns: how many fds were moved into ret_fds.
+ * Errors:
+ *   -ENOBUFS  more than max_fds fds are there (nothing is taken)
+ *   -EINVAL   c is NULL, ret_fds is NULL with max_fds > 0, or the data is
+ *             malformed (nothing is taken)
+ * Cost: none. Go: beyond Go. */
 UNET_API UNET_MUST_USE int unet_control_message_take_fds(unet_control_message *c, int *ret_fds,
                                                          size_t max_fds);
 
-/*
- * Takes the received pidfd: returns it (the caller owns it and closes it;
- * its slot becomes INT_MIN, below every errno) or -ENOENT if none arrived
- * (or it was taken or closed), the kernel's error when the kernel could not
- * make it (it then sends the negative errno in place of the fd: -EMFILE
- * when this process was at its fd limit, -EPERM), -ENOBUFS if it arrived cut short (no room enabled),
- * -EINVAL for a NULL c or malformed data. Costs nothing.
- */
+/* unet_control_message_take_pidfd - move the received pidfd out of c
+ * The caller owns it; its slot becomes INT_MIN, below every errno.
+ * Returns: the pidfd.
+ * Errors:
+ *   -ENOENT   none arrived, or it was taken or closed
+ *   -ENOBUFS  it arrived cut short (no room was enabled for it)
+ *   -EMFILE   the kernel could not make it (it sends its negative errno in
+ *             the fd's place, -EMFILE at the fd limit, any other passed on)
+ *   -EINVAL   c is NULL, or the data is malformed
+ * Cost: none. Go: beyond Go. */
 UNET_API UNET_MUST_USE int unet_control_message_take_pidfd(unet_control_message *c);
 
-/*
- * The number of received fds in *c (every SCM_RIGHTS message; taken or
- * closed slots do not count): how large an array take_fds or extract_fds
- * needs. Returns the count, or -EINVAL for a NULL c or malformed data.
- * Costs nothing. Beyond Go.
- */
+/* unet_control_message_count_fds - count the received fds in c
+ * Every SCM_RIGHTS message; taken or closed slots do not count.
+ * Returns: the count, the array size take_fds and extract_fds need.
+ * Errors:
+ *   -EINVAL  c is NULL, or the data is malformed
+ * Cost: none. Go: beyond Go. */
 UNET_API int unet_control_message_count_fds(const unet_control_message *c);
 
-/*
- * The bounded take: moves up to max_fds received fds into ret_fds (in
- * order, as take_fds) and closes the others, so that a peer sending more
- * than a protocol allows costs nothing but their close(2). Returns the
- * number taken, or -EINVAL (NULL c, NULL ret_fds with max_fds > 0,
- * malformed data: nothing taken or closed). Costs one close(2) per fd
- * beyond max_fds. Beyond Go.
- */
+/* unet_control_message_take_fds_closing_rest - take up to max_fds, close the rest
+ * In order, as take_fds; a peer sending more than a protocol allows costs
+ * nothing but their close.
+ * Returns: how many fds were moved into ret_fds.
+ * Errors:
+ *   -EINVAL  c is NULL, ret_fds is NULL with max_fds > 0, or the data is
+ *            malformed (nothing is taken or closed)
+ * Cost: one close per fd beyond max_fds. Go: beyond Go. */
 UNET_API UNET_MUST_USE int unet_control_message_take_fds_closing_rest(unet_control_message *c,
                                                                       int *ret_fds,
                                                                       size_t max_fds);
 
-/* ---------------------------------------------------------------------------
- * Sockets (Go: type Socket)
- * ------------------------------------------------------------------------- */
+/* -- Sockets (Go: type Socket) -------------------------------------------- */
 typedef struct unet_socket unet_socket;
 
-/*
- * Wraps a connected Unix socket. Takes ownership of fd on success only: on
- * failure the caller still owns fd and it is unchanged. Makes fd non-blocking
- * (as Go) and creates the socket's eventfd (close-on-exec in the default
- * footprint).
- * Returns 0 and *ret_socket, or -EBADF (fd negative or not open), -EINVAL
- * (ret_socket NULL), -ENOMEM, or the eventfd2 error (-EMFILE, -ENFILE).
- * Costs fcntl F_GETFL (+ F_SETFL unless already non-blocking), eventfd2, one
- * allocation (the process's first socket object also maps its identity
- * page: mmap, madvise; see fork). Mirrors NewSocket (which leaks fd when it fails).
- */
+/* unet_socket_new - wrap a connected Unix socket
+ * Takes fd on success only (on failure it is the caller's, unchanged); makes
+ * it non-blocking, as Go.
+ * Returns: 0, with *ret_socket set.
+ * Errors:
+ *   -EBADF   fd is negative or not open
+ *   -EINVAL  ret_socket is NULL
+ *   -ENOMEM  no memory for the socket object
+ *   -EMFILE  no fd for its eventfd (or -ENFILE)
+ * Cost: fcntl F_GETFL (and F_SETFL), eventfd2, one allocation; the process's
+ *   first socket also maps its identity page (mmap, madvise). Go: NewSocket. */
 UNET_API int unet_socket_new(int fd, unet_socket **ret_socket);
 
-/*
- * Creates a connected pair: socketpair(AF_UNIX, SOCK_SEQPACKET if packet
- * else SOCK_STREAM, close-on-exec), both ends wrapped. On failure nothing is
- * left open and the out-parameters are untouched.
- * Returns 0, -EINVAL (NULL out-parameter), or the socketpair/eventfd errno.
- * Costs socketpair, 2 x (fcntl x2, eventfd2), two allocations.
- * Mirrors SocketPair.
- */
+/* unet_socketpair - create a connected pair, both ends wrapped
+ * socketpair(AF_UNIX, SOCK_SEQPACKET if packet else SOCK_STREAM, with
+ * SOCK_CLOEXEC). On failure nothing is left open.
+ * Returns: 0, with *ret_a and *ret_b set; or the socketpair or eventfd2 errno.
+ * Errors:
+ *   -EINVAL  an out-parameter is NULL
+ * Cost: socketpair, then twice fcntl x2, eventfd2 and one allocation.
+ *   Go: SocketPair. */
 UNET_API int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b);
 
-/*
- * Connects to the server named addr: a path, or an abstract name when addr
- * starts with '@' (the '@' becomes the leading NUL). The address is encoded
- * exactly as Go's unix.SockaddrUnix: an empty name is sent as a bare family
- * (the kernel answers -EINVAL). Names are C strings, so a name with an
- * embedded NUL byte (Go accepts "@a\x00b") cannot be expressed. The connect
- * itself blocks (while the listener's backlog is full), as in Go; EINTR from
- * a signal handler without SA_RESTART is retried, as Go's runtime does. The
- * socket is non-blocking afterwards.
- * Returns 0 and *ret_socket, -EINVAL (NULL argument, name of UNET_MAX_NAME+1
- * bytes or more), or the socket/connect errno (-ENOENT, -ECONNREFUSED...).
- * A full backlog does not fail: the connect waits until the server
- * accepts, as Go's does (unet_connect_timeout() bounds the wait). Nothing is left open on failure.
- * Costs socket, connect, fcntl x2, eventfd2, one allocation. Mirrors Connect.
- */
+/* unet_connect - connect to the server named addr
+ * addr is a path, or an abstract name when it starts with '@', encoded as
+ * Go's unix.SockaddrUnix. The connect blocks while the listener's backlog
+ * is full, as in Go. Nothing is left open on failure.
+ * Returns: 0, with *ret_socket set; or the socket or connect errno
+ *   (-ENOENT, -ECONNREFUSED, ...).
+ * Errors:
+ *   -EINVAL  addr or ret_socket is NULL, addr is empty, or it is
+ *            UNET_MAX_NAME + 1 bytes or longer
+ * Cost: socket, connect, fcntl x2, eventfd2, one allocation. Go: Connect. */
 UNET_API int unet_connect(const char *addr, bool packet, unet_socket **ret_socket);
 
-/*
- * Beyond Go: unet_connect() that gives up with -ETIMEDOUT after timeout_ns
- * nanoseconds of waiting for room in the listener's backlog (0 waits
- * forever, as unet_connect). The defence against a server, or a squatter on
- * an abstract name, that never accepts. Signals neither cut the wait short
- * nor extend it. The limit is the kernel's SO_SNDTIMEO, set on the socket
- * before each connect attempt and left there (moot: the socket is
- * non-blocking afterwards).
- * Returns as unet_connect(), plus -ETIMEDOUT, and -EINVAL for a negative
- * timeout_ns. Nothing is left open on failure. Costs unet_connect's calls
- * plus, with a limit, clock_gettime and one setsockopt(SO_SNDTIMEO) per
- * attempt: outside the Go footprint, which a Go-shaped seccomp filter
- * refuses (gVisor's gofer and sentry policies do).
- */
+/* unet_connect_timeout - unet_connect, waiting at most timeout_ns
+ * For room in the listener's backlog (0: forever); the defence against a
+ * server, or a squatter on an abstract name, that never accepts.
+ * Returns: as unet_connect().
+ * Errors:
+ *   -ETIMEDOUT  the backlog stayed full for timeout_ns
+ *   -EINVAL     as unet_connect(), or timeout_ns is negative
+ * Cost: unet_connect's, and with a limit clock_gettime and a
+ *   setsockopt(SO_SNDTIMEO) per attempt: outside the Go footprint.
+ *   Go: beyond Go. */
 UNET_API int unet_connect_timeout(const char *addr, bool packet, int64_t timeout_ns,
                                   unet_socket **ret_socket);
 
-/*
- * Closes the socket: marks it closed (later calls answer -EBADF),
- * shutdown(SHUT_RDWR), wakes blocked threads through the eventfd, waits until
- * they have left, closes the eventfd, then closes the fd, in Go's order.
- * The shutdown ends the connection for every process sharing it (after fork
- * or fd passing), as in Go; use unet_socket_release() and close(2) to let go
- * of this process's fd only.
- * Threads blocked in a read or write of this socket return -EBADF, or UNET_EOF
- * (read) / -EPIPE (write) when the shutdown reaches them before the wake-up;
- * Go behaves the same. Does not free s.
- * Returns close(2)'s result (0), -EBADF if already closed or released,
- * -EDEADLK (nothing done) when called by a thread inside another call of
- * this library (a signal handler: see Signals), or -EINVAL for a NULL s. In
- * a forked child it only closes the child's copies (see fork). Costs
- * shutdown, write, close x2, plus a futex wait when other threads are
- * inside. Mirrors Socket.Close.
- */
+/* unet_socket_close - shut down, wake the threads inside, close the fd
+ * In Go's order: shutdown(SHUT_RDWR) (for every process sharing the
+ * connection), a wake-up through the eventfd, a wait until the threads
+ * inside have left, then close. Blocked reads and writes return -EBADF (or
+ * UNET_EOF, -EPIPE when the shutdown reaches them first). Does not free s.
+ * In a process that inherited s it closes that process's copies only.
+ * Returns: 0.
+ * Errors:
+ *   -EBADF    s is already closed or released
+ *   -EDEADLK  the calling thread is inside a call of this library (a
+ *             signal handler): nothing is done
+ * Cost: shutdown, write, close x2, and a futex wait while threads are
+ *   inside. Go: Socket.Close. */
 UNET_API int unet_socket_close(unet_socket *s);
 
-/*
- * Gives up the fd without closing it: wakes blocked threads (they return
- * -EBADF), waits for them to leave, closes the eventfd and returns the
- * non-blocking fd, which the caller now owns. Later calls answer -EBADF.
- * Returns the fd (>= 0), -EBADF (already closed or released), -EDEADLK
- * (see Signals) or -EINVAL (s NULL). In a forked child it is the hand-over:
- * the child's copy of the fd, nothing woken (see fork).
- * Costs write, close, plus a futex wait when other threads are inside.
- * Mirrors Socket.Release.
- */
+/* unet_socket_release - give up the fd without closing it
+ * Wakes and waits as Close, without the shutdown; the caller owns the fd
+ * (non-blocking). In a process that inherited s it hands over that
+ * process's copy, waking nothing.
+ * Returns: the fd.
+ * Errors:
+ *   -EBADF    s is already closed or released
+ *   -EDEADLK  the calling thread is inside a call of this library
+ * Cost: write, close, and a futex wait while threads are inside.
+ *   Go: Socket.Release. */
 UNET_API UNET_MUST_USE int unet_socket_release(unet_socket *s);
 
-/*
- * Returns the socket's fd, still owned by s, or -EBADF once closed or
- * released (Go returns -1), -EINVAL for a NULL s. Also in a forked child. The fd is non-blocking
- * and must stay so; it is not safe to use with concurrent Close/Release. Costs one atomic load.
- * Mirrors Socket.FD.
- */
+/* unet_socket_fd - the socket's fd, still owned by s
+ * Non-blocking, and must stay so; not safe against a concurrent Close.
+ * Returns: the fd.
+ * Errors:
+ *   -EBADF   s is closed or released (Go returns -1)
+ * Cost: one atomic load. Go: Socket.FD. */
 UNET_API int unet_socket_fd(const unet_socket *s);
 
-/* shutdown(fd, SHUT_RDWR). Returns 0 (also on a Unix socket that was never
- * connected: Linux does not check) or a negative errno: -EBADF when closed,
- * -EINVAL for NULL, -ENOTSOCK when the wrapped fd is no socket. Costs one
- * syscall. Mirrors Socket.Shutdown. */
+/* unet_socket_shutdown - shutdown(SHUT_RDWR), async-signal-safe
+ * The way to stop a blocked reader or writer from a signal handler.
+ * Returns: 0, also for a socket never connected.
+ * Errors (and the socket's, s):
+ *   -ENOTSOCK  the wrapped fd is no socket
+ * Cost: shutdown. Go: Socket.Shutdown. */
 UNET_API int unet_socket_shutdown(unet_socket *s);
 
-/*
- * getsockopt(level, name) into buf[0..len). Returns the option's length in
- * bytes (Go's uint32) or a negative errno (-EINVAL for a NULL s, or NULL buf
- * with len > 0). Costs one syscall. Mirrors Socket.GetSockOpt.
- */
+/* unet_socket_getsockopt - getsockopt(level, name) into buf[0..len)
+ * Returns: the option's length (Go's uint32), or the getsockopt errno.
+ * Errors (and the socket's, s):
+ *   -EINVAL  s is NULL, buf is NULL with len > 0, or len exceeds 32 bits
+ * Cost: getsockopt. Go: Socket.GetSockOpt. */
 UNET_API ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name, void *buf, size_t len);
 
-/* setsockopt(level, name, buf, len). Returns 0 or a negative errno.
- * Costs one syscall. Mirrors Socket.SetSockOpt. */
+/* unet_socket_setsockopt - setsockopt(level, name, buf, len)
+ * Returns: 0, or the setsockopt errno.
+ * Errors (and the socket's, s):
+ *   -EINVAL  s is NULL, buf is NULL with len > 0, or len exceeds 32 bits
+ * Cost: setsockopt. Go: Socket.SetSockOpt. */
 UNET_API int unet_socket_setsockopt(unet_socket *s, int level, int name, const void *buf,
                                     size_t len);
 
-/*
- * The peer's credentials (SO_PEERCRED: pid, uid, gid) into *ret_cred: on an
- * accepted socket, the process that connected, as it was at connect(2); on
- * a connecting socket, the process that called listen(2), as it was then
- * (not necessarily the one that accepts); on a socketpair, its creator.
- * Returns 0 or a negative errno. Costs one syscall. Mirrors
- * Socket.GetPeerCred.
- */
+/* unet_socket_peer_cred - the peer's pid, uid and gid (SO_PEERCRED)
+ * On an accepted socket, the process that connected, as it was at
+ * connect(2); on a connecting socket, the process that called listen(2),
+ * as it was then (not necessarily the one that accepts); on a socketpair,
+ * its creator.
+ * Returns: 0, with *ret_cred set; or the getsockopt errno.
+ * Errors (and the socket's, s):
+ *   -EINVAL  s or ret_cred is NULL
+ * Cost: getsockopt. Go: Socket.GetPeerCred. */
 UNET_API int unet_socket_peer_cred(unet_socket *s, struct ucred *ret_cred);
 
-/*
- * The raw sockaddr bytes of the peer (getpeername) / of this end
- * (getsockname), as Go returns them: family then path, of the length the
- * kernel reports (2 for an unnamed socket; abstract names start with a NUL).
- * Returns the length, or -ENOBUFS if it exceeds len (buf untouched; a
- * buffer of sizeof(struct sockaddr_un) always suffices), or a negative errno.
- * Costs one syscall. Mirror Socket.GetPeerName and Socket.GetSockName.
- */
+/* unet_socket_peer_name - the peer's raw sockaddr (getpeername)
+ * Family then path, of the kernel's length, as Go returns it: 2 bytes when
+ * unnamed, a leading NUL when abstract. sizeof(struct sockaddr_un) fits all.
+ * Returns: the length; buf holds it.
+ * Errors (and the socket's, s):
+ *   -ENOBUFS  the name is longer than len (buf untouched)
+ *   -EINVAL   s is NULL, or buf is NULL with len > 0
+ * Cost: getpeername. Go: Socket.GetPeerName. */
 UNET_API ssize_t unet_socket_peer_name(unet_socket *s, void *buf, size_t len);
+
+/* unet_socket_sock_name - this end's raw sockaddr (getsockname)
+ * As unet_socket_peer_name().
+ * Returns: the length; buf holds it.
+ * Errors (and the socket's, s):
+ *   -ENOBUFS  the name is longer than len (buf untouched)
+ *   -EINVAL   s is NULL, or buf is NULL with len > 0
+ * Cost: getsockname. Go: Socket.GetSockName. */
 UNET_API ssize_t unet_socket_sock_name(unet_socket *s, void *buf, size_t len);
 
-/*
- * Blocking read of up to len bytes: one successful recvmsg, like Go's Read.
- * Returns the count (> 0), UNET_EOF for a 0-byte read (the peer closed or
- * sent a 0-byte record, or len is 0 on a stream: it waits for data, takes
- * none and answers UNET_EOF, as Go's does),
- * UNET_ETRUNC on SOCK_SEQPACKET when the message was longer than len (buf
- * holds its first len bytes), -EBADF when closed, or a negative errno.
- * Costs recvmsg, plus ppoll + recvmsg per wait. Mirrors Socket.Read.
- */
+/* unet_socket_read - read up to len bytes, blocking
+ * One successful recvmsg.
+ * Returns: the count; UNET_EOF for 0 bytes: the peer closed, sent a 0-byte
+ *   record, or len is 0 on a stream (it waits for data, takes none, as Go);
+ *   or the recvmsg errno (-ECONNRESET: the peer closed with data unread).
+ * Errors (and the socket's, s):
+ *   UNET_ETRUNC  a record was longer than len (buf holds its start)
+ *   -EBADF       s is or gets closed or released
+ *   -EINVAL      s is NULL, or buf is NULL with len > 0
+ * Cost: recvmsg, and ppoll and recvmsg per wait. Go: Socket.Read. */
 UNET_API ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len);
 
-/*
- * Blocking write: one successful sendmsg (MSG_NOSIGNAL: a gone peer gives
- * -EPIPE, never SIGPIPE); may write fewer than len bytes on a stream.
- * Returns the count or a negative errno. Costs sendmsg, plus ppoll + sendmsg
- * per wait. Mirrors Socket.Write.
- */
+/* unet_socket_write - write up to len bytes, blocking
+ * One successful sendmsg(MSG_NOSIGNAL); a stream may take fewer bytes.
+ * Returns: the count, or the sendmsg errno.
+ * Errors (and the socket's, s):
+ *   -EPIPE   the peer is gone (never SIGPIPE)
+ *   -EBADF   s is or gets closed or released
+ *   -EINVAL  s is NULL, or buf is NULL with len > 0
+ * Cost: sendmsg, and ppoll and sendmsg per wait. Go: Socket.Write. */
 UNET_API ssize_t unet_socket_write(unet_socket *s, const void *buf, size_t len);
 
-/* Closes s if still open (ignoring the result) and frees it. NULL is
- * accepted. No other thread may use s any more, and every thread that did
- * must have returned (see Threading). From a thread inside another call of
- * this library (a signal handler) it leaks s rather than free memory in use.
- * C only. */
+/* unet_socket_free - close s if open, and free it
+ * NULL is ignored. From a thread inside a call of this library (a signal
+ * handler) it leaks s rather than free memory in use.
+ * Cost: as unet_socket_close(), then free. Go: none (C only). */
 UNET_API void unet_socket_free(unet_socket *s);
-
-/* -- Beyond Go: spin-then-wait ------------------------------------------ */
 
 /* unet_socket_set_spin: spin up to 20 us, only while spinning pays. */
 #define UNET_SPIN_ADAPTIVE (-1)
 
-/*
- * Makes blocking reads on s retry the non-blocking recvmsg for up to
- * spin_ns nanoseconds before sleeping in ppoll (waking from ppoll is
- * expensive on virtual machines). Writes never spin: a full socket means a
- * slow reader. 0, the default, is Go's behaviour: wait at once.
- * UNET_SPIN_ADAPTIVE spins up to 20 us, and only while spinning pays: a spin
- * that finds nothing stops it for 16 waits (then one probe spins), and a spin
- * during which the thread was preempted (more busy threads than cores) stops
- * it for 128 waits.
- * Results are the same in every mode but one race: a peer that closes with
- * data of ours unread resets the connection, and the kernel marks the end
- * of stream and the reset one after the other without a lock a read takes,
- * so a spinning read can answer UNET_EOF where a waiting one answers
- * -ECONNRESET (both mean the peer is gone). A spinner notices Close or
- * Release at once. Spinning trades CPU (and syscalls: one recvmsg per retry) for
- * latency; it is off by default because the adaptive mode, though 0.55-0.64x
- * the latency of waiting at once in ping-pong, burns 13-37% more CPU per
- * message on a reader fed every millisecond and 15-21% more with 64 mostly
- * idle connections: see testing/bench/RESULTS.md.
- * Returns 0, -EINVAL for a NULL s or spin_ns below UNET_SPIN_ADAPTIVE,
- * -EBADF once closed or released, or -ECHILD in a process that inherited s.
- * Costs no syscall.
- */
+/* unet_socket_set_spin - retry reads for spin_ns before sleeping
+ * Blocking reads retry the non-blocking recvmsg for up to spin_ns ns
+ * before ppoll; 0 (the default) is Go's wait at once. UNET_SPIN_ADAPTIVE
+ * spins only while spins find data (docs/performance.md). A spinning read
+ * may answer UNET_EOF where a waiting one answers -ECONNRESET.
+ * Returns: 0.
+ * Errors (and the socket's, s):
+ *   -EINVAL  s is NULL, or spin_ns is below UNET_SPIN_ADAPTIVE
+ * Cost: none; a spin makes one recvmsg per retry. Go: beyond Go. */
 UNET_API int unet_socket_set_spin(unet_socket *s, int64_t spin_ns);
 
-/* -- Beyond Go: credentials, pidfds ------------------------------------- */
-
-/* Turns SO_PASSCRED on or off: with it on, every message read carries the
- * sender's credentials when the reader enabled room for them. The kernel
- * decides when a message is sent, so turn it on before the peer sends.
- * The peer can see it: on a SOCK_SEQPACKET socket without a name (a
- * socketpair end, or a socket made by unet_connect) the kernel autobinds
- * this socket at its next send to an abstract name ("\0" and 5 hex digits,
- * 8 bytes with the family), so the peer's GetPeerName and this socket's
- * unet_socket_sock_name() change from unnamed (2 bytes) to that name. An
- * accepted socket already carries the listener's name and does not change;
- * a SOCK_STREAM socket autobinds only if the option is on before connect,
- * which unet_connect() never does. Go's SetSockOpt of the same option
- * behaves identically (interop/exercises_test.go, NamesAfterPassCred).
- * Returns 0 or a negative errno. Costs one setsockopt. */
+/* unet_socket_pass_credentials - turn SO_PASSCRED on or off
+ * With it on, messages sent afterwards carry the sender's credentials. It
+ * autobinds an unnamed SOCK_SEQPACKET socket at its next send, as in Go
+ * (docs/who-may-connect.md).
+ * Returns: 0, or the setsockopt errno.
+ * Errors (and the socket's, s):
+ * Cost: setsockopt. Go: beyond Go. */
 UNET_API int unet_socket_pass_credentials(unet_socket *s, bool on);
 
-/* Turns SO_PASSPIDFD (Linux 6.5+) on or off: with it on, every message read
- * carries a pidfd of the sender when the reader enabled room for it. As with
- * credentials, it counts for messages sent after it is on, and it autobinds
- * an unnamed SOCK_SEQPACKET socket at its next send exactly as
- * unet_socket_pass_credentials() describes (NamesAfterPassPidfd).
- * Returns 0, -ENOPROTOOPT on older kernels, or a negative errno.
- * Costs one setsockopt. */
+/* unet_socket_pass_pidfd - turn SO_PASSPIDFD on or off (Linux 6.5+)
+ * With it on, messages sent afterwards carry a pidfd of the sender; it
+ * autobinds as unet_socket_pass_credentials() does.
+ * Returns: 0, or the setsockopt errno.
+ * Errors (and the socket's, s):
+ *   -ENOPROTOOPT  the kernel is older than 6.5
+ * Cost: setsockopt. Go: beyond Go. */
 UNET_API int unet_socket_pass_pidfd(unet_socket *s, bool on);
 
-/*
- * A pidfd of the connected peer (SO_PEERPIDFD, Linux 6.5+): the process
- * that connected, or created the pair. The caller owns the returned
- * close-on-exec fd. Returns it, -ENOPROTOOPT on older kernels, -EBADF when
- * closed, or another negative errno. Costs one getsockopt.
- */
+/* unet_socket_peer_pidfd - a pidfd of the peer (SO_PEERPIDFD, Linux 6.5+)
+ * Of the process unet_socket_peer_cred() names; close-on-exec, the caller's.
+ * Returns: the pidfd, or the getsockopt errno.
+ * Errors (and the socket's, s):
+ *   -ENOPROTOOPT  the kernel is older than 6.5
+ * Cost: getsockopt. Go: beyond Go. */
 UNET_API UNET_MUST_USE int unet_socket_peer_pidfd(unet_socket *s);
 
 /* unet_socket_check_peer(): any uid, or any gid. */
 #define UNET_ANY_ID ((unsigned)-1)
 
-/*
- * Checks who the peer is before trusting it: its credentials,
- * SO_PEERCRED as unet_socket_peer_cred() tells them, must have uid and gid
- * (UNET_ANY_ID for either: any). On a match with ret_pidfd non-NULL it also
- * returns a pidfd of that same process (SO_PEERPIDFD, Linux 6.5+; the
- * kernel keeps one peer pid for both, so pid reuse cannot swap the process
- * checked for another); the caller owns it. On an accepted socket it
- * checks the process that connected, as it was at connect(2). On a
- * connecting socket it checks the process that called listen(2), as it was
- * then: a server that dropped privileges after listen, or hands its
- * listening or accepted sockets to another process, still passes as what
- * it was; it is an abstract name's defence against a squatter that bound
- * it first, not a check of who accepts.
- * Returns 0, -EACCES when the uid or gid differ (nothing returned), or the
- * getsockopt errno (-EBADF closed, -ECHILD inherited, -ENOPROTOOPT for the
- * pidfd on older kernels), -EINVAL for a NULL s. Costs one getsockopt, two
- * with ret_pidfd. Beyond Go.
- */
+/* unet_socket_check_peer - refuse a peer without the given uid and gid
+ * The peer is unet_socket_peer_cred()'s: on a connecting socket, whoever
+ * called listen(2) as it was then, not whoever accepts: an abstract name's
+ * defence against a squatter. UNET_ANY_ID matches any id. With ret_pidfd,
+ * a pidfd of the same process (pid reuse cannot swap it), the caller's.
+ * Returns: 0.
+ * Errors (and the socket's, s):
+ *   -EACCES       the uid or gid differ (nothing returned)
+ *   -ENOPROTOOPT  ret_pidfd is given and the kernel is older than 6.5
+ * Cost: getsockopt, two with ret_pidfd. Go: beyond Go. */
 UNET_API int unet_socket_check_peer(unet_socket *s, uid_t uid, gid_t gid, int *ret_pidfd);
 
-/* ---------------------------------------------------------------------------
- * Readers and writers (Go: SocketReader, SocketWriter)
+/* -- Readers and writers (Go: SocketReader, SocketWriter) ----------------
  *
- * One vectored receive or send, optionally with fds in the embedded control
- * message. Plain structs: the socket is borrowed and must outlive them.
- * ------------------------------------------------------------------------- */
+ * One vectored receive or send with the embedded control message. The
+ * socket is borrowed and must outlive them.
+ */
 typedef struct unet_socket_reader {
   unet_socket *socket; /* borrowed */
   bool blocking;       /* wait for data (true) or return -EAGAIN */
   /* Beyond Go: received fds are close-on-exec (MSG_CMSG_CLOEXEC) unless
-   * this is true, so a fork+exec elsewhere never inherits them. Set by
-   * unet_socket_reader_init() to true in the Go footprint (Go's recvmsg). */
+   * this is true; unet_socket_reader_init() sets it in the Go footprint. */
   bool inheritable_fds;
-  /* Beyond Go: when blocking, give up after this long with -ETIMEDOUT
-   * (0 = wait forever, as Go). Measured from the first wait. */
+  /* Beyond Go: when blocking, give up after this long with -ETIMEDOUT, from
+   * the call's first wait (0: wait forever, as Go). */
   int64_t timeout_ns;
-  /* The output flags of the last successful recvmsg: MSG_CTRUNC says fds
-   * (or credentials) did not fit and were dropped, MSG_TRUNC that a
-   * seqpacket message was cut; 0 for an ordinary read. Input flags the
-   * kernel echoes back (MSG_CMSG_CLOEXEC) are masked out. Return values are
-   * Go's either way. */
+  /* The output flags of the last successful read: MSG_CTRUNC (fds or
+   * credentials dropped for lack of room), MSG_TRUNC (a record was cut). */
   int msg_flags;
   unet_control_message control; /* enable fds here before reading */
-  /* Room for fields of later 0.x/1.x versions (see the README's ABI
-   * policy); zeroed by unet_socket_reader_init. Do not touch. */
-  void *reserved[4];
+  void *reserved[4];            /* zeroed by init; do not touch */
 } unet_socket_reader;
 
 typedef struct unet_socket_writer {
   unet_socket *socket; /* borrowed */
   bool blocking;       /* wait for room (true) or return -EAGAIN */
-  /* Beyond Go: when blocking, give up after this long with -ETIMEDOUT
-   * (0 = wait forever, as Go). Measured from the first wait. */
-  int64_t timeout_ns;
+  int64_t timeout_ns;  /* as the reader's */
   unet_control_message control; /* pack fds here before writing */
-  /* Room for fields of later versions; zeroed by unet_socket_writer_init. */
-  void *reserved[4];
+  void *reserved[4];            /* zeroed by init; do not touch */
 } unet_socket_writer;
 
-/* Initialises *r for s: empty control message, inheritable_fds as the
- * socket's footprint makes them (false by default, true in the Go
- * footprint, whose recvmsg has no MSG_CMSG_CLOEXEC), no timeout (a NULL r is ignored; a NULL s makes readv answer -EINVAL).
- * Costs nothing. Mirrors Socket.Reader. */
+/* unet_socket_reader_init - set up a reader of s
+ * Empty control message, no timeout, inheritable_fds as s's footprint makes
+ * it (true in the Go footprint). A NULL r is ignored; a NULL s makes reads
+ * answer -EINVAL.
+ * Cost: none. Go: Socket.Reader. */
 UNET_API void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s, bool blocking);
 
-/* Initialises *w for s: empty control message, no timeout (a NULL w is
- * ignored; a NULL s makes writev answer -EINVAL). Costs nothing.
- * Mirrors Socket.Writer. */
+/* unet_socket_writer_init - set up a writer to s
+ * Empty control message, no timeout. A NULL w is ignored; a NULL s makes
+ * writes answer -EINVAL.
+ * Cost: none. Go: Socket.Writer. */
 UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, bool blocking);
 
-/*
- * Receives into iov[0..iovcnt) with one successful
- * recvmsg(MSG_DONTWAIT | MSG_TRUNC, plus MSG_CMSG_CLOEXEC unless
- * r->inheritable_fds), receiving control data into r->control when enabled
- * (afterwards r->control.len is what the kernel delivered, and
- * r->msg_flags has MSG_CTRUNC if some of it was dropped).
- * Retries EINTR; in blocking mode waits with ppoll on EAGAIN.
- * Returns the byte count (> 0); UNET_EOF for a 0-byte read (peer closed, or
- * a 0-byte seqpacket message, whose fds are still in r->control);
- * UNET_ETRUNC on SOCK_SEQPACKET when the message exceeded the buffers (they
- * are full, so Go's n is their total length; the fds arrived); -EAGAIN when
- * not blocking and nothing is there; -EBADF when the socket is or gets
- * closed; -ECONNRESET when the peer closed with data of ours unread (a
- * stream reports it to the next read); -ETIMEDOUT after
- * r->timeout_ns of waiting; -EINVAL for NULL r, NULL iov with iovcnt > 0,
- * or negative iovcnt; -EMSGSIZE for iovcnt over IOV_MAX (as the kernel); or
- * the recvmsg errno.
- * Stream sockets ignore MSG_TRUNC, so UNET_ETRUNC is a seqpacket matter.
- * A failed read leaves r->control as it was (Go's ReadVec): it still lists
- * the fds of the last successful read, so fds closed by hand after
- * extract_fds must not meet close_fds later (their numbers may be reused
- * by then); take_fds, which moves the fds out, is the safe way. The room
- * shrinks to what arrived: enable fds again before each read that may
- * carry some (a read without room makes the kernel drop a message's fds).
- * Costs one recvmsg when data is there; no allocation ever.
- * Mirrors SocketReader.ReadVec.
- */
+/* unet_socket_reader_readv - receive once into iov, with control data
+ * One successful recvmsg(MSG_DONTWAIT | MSG_TRUNC, and MSG_CMSG_CLOEXEC
+ * unless r->inheritable_fds) with r->control's room; r->control.len
+ * shrinks to what arrived, so enable room again before the next read. A
+ * failed read leaves r->control as it was (Go's ReadVec).
+ * Returns: the count; UNET_EOF for 0 bytes (a 0-byte record's fds are in
+ *   r->control); or the recvmsg errno (-ECONNRESET: the peer closed with
+ *   data unread).
+ * Errors (and the socket's, r->socket):
+ *   UNET_ETRUNC  a record was longer than the buffers (full; its fds came)
+ *   -EAGAIN      not blocking, and nothing is there
+ *   -ETIMEDOUT   r->timeout_ns of waiting passed
+ *   -EINVAL      r or r->socket is NULL, iov is NULL with iovcnt > 0,
+ *                iovcnt or r->timeout_ns is negative, or r->control.len
+ *                exceeds its storage
+ *   -EMSGSIZE    iovcnt exceeds IOV_MAX
+ * Cost: recvmsg, and ppoll and recvmsg per wait. Go: SocketReader.ReadVec. */
 UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
                                           int iovcnt);
 
-/*
- * Sends iov[0..iovcnt) and w->control (when packed) with one successful
- * sendmsg(MSG_DONTWAIT | MSG_NOSIGNAL). Retries EINTR; in blocking mode
- * waits with ppoll on EAGAIN. Returns the bytes sent (possibly fewer than
- * asked on a stream), -EAGAIN when not blocking and full, -EBADF when the
- * socket is or gets closed, -EPIPE when the peer is gone (no SIGPIPE;
- * SOCK_SEQPACKET answers -ECONNRESET instead when the peer closed with data
- * unread, as the kernel does for Go),
- * -ETIMEDOUT after w->timeout_ns of waiting, -EINVAL for bad arguments,
- * -EMSGSIZE for iovcnt over IOV_MAX (as the kernel), or the sendmsg errno. The control message is
- * left as it was. Costs one sendmsg when there is room; no allocation.
- * Mirrors SocketWriter.WriteVec.
- */
+/* unet_socket_writer_writev - send iov and w->control once
+ * One successful sendmsg(MSG_DONTWAIT | MSG_NOSIGNAL); a stream may take
+ * fewer bytes. w->control is left as it was.
+ * Returns: the count, or the sendmsg errno.
+ * Errors (and the socket's, w->socket):
+ *   -EPIPE       the peer is gone (never SIGPIPE)
+ *   -ECONNRESET  a record's peer closed with data unread
+ *   -EAGAIN      not blocking, and no room
+ *   -ETIMEDOUT   w->timeout_ns of waiting passed
+ *   -EINVAL      as readv's, for w
+ *   -EMSGSIZE    iovcnt exceeds IOV_MAX
+ * Cost: sendmsg, and ppoll and sendmsg per wait. Go: SocketWriter.WriteVec. */
 UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov,
                                            int iovcnt);
 
-/* -- Beyond Go: whole messages ------------------------------------------
+/* -- Whole messages (beyond Go): docs/messages.md ------------------------
  *
- * A message is every byte of the buffers on a stream, sent and read in as
- * many chunks as the kernel takes, the control message with the first; on
- * a record socket (SOCK_SEQPACKET) it is one record, sent and read by one
- * call. Each call is inside the socket from entry to return (see Signals).
- * An fd the caller wrapped is asked once whether it carries records
- * (getsockopt SO_TYPE) when a call needs to know.
+ * A message is every byte of the buffers on a stream, in as many chunks as
+ * the kernel takes, the control message with the first; one record on a
+ * SOCK_SEQPACKET socket, in one call. *progress is a cursor in bytes: 0 for
+ * a new message, advanced by what went, also on failure, so a call with the
+ * same arguments resumes a stream's message; a record never resumes. Each
+ * call's timeout bounds the whole call.
  */
 
-/*
- * Writes a whole message with w's blocking mode and timeout, w->control
- * (fds, credentials) going with its first byte: the loop that gVisor's
- * lisafs (sock.go writeTo) and urpc (marshal) write by hand around Go's
- * WriteVec, where forgetting to drop the control message after a partial
- * write sends the fds again with every chunk.
- * *progress is a cursor, in bytes: 0 for a new message; each call skips
- * the first *progress bytes, sends the rest and advances it by what was
- * sent, also when it fails, so after -EAGAIN (not blocking) or -ETIMEDOUT
- * a call with the same arguments resumes a stream's message. A record is
- * never resumed: it went whole or not at all. The timeout bounds the call.
- * Returns the total (the sum of the lengths), or a negative errno as
- * unet_socket_writer_writev(); -EINVAL for a NULL w, w->socket or progress,
- * *progress past the total, a total over SSIZE_MAX, a 0-byte message with a
- * control message (a stream drops it; send a 0-byte record with writev), or
- * *progress > 0 on a record socket; -EMSGSIZE for iovcnt over IOV_MAX. A
- * 0-byte message without a control message makes no syscall.
- * Costs one sendmsg with the caller's buffers, then (streams) one per
- * further chunk the kernel takes, over at most 64 buffers each, plus the
- * waits; no allocation. Beyond Go.
- */
+/* unet_socket_writer_write_all - write a whole message
+ * w->control goes with the first byte only (lisafs's writeTo, urpc's
+ * marshal).
+ * Returns: the total of the buffers; *progress equals it.
+ * Errors (and the socket's, w->socket):
+ *   -EINVAL     as writev's, or progress is NULL, *progress exceeds the
+ *               total, the total exceeds SSIZE_MAX, a 0-byte message has a
+ *               control message, or *progress > 0 on a record socket
+ *   -EAGAIN     not blocking, and no room (resume later)
+ *   -ETIMEDOUT  w->timeout_ns of waiting passed (resume later)
+ *   -EPIPE      the peer is gone
+ *   -EMSGSIZE   iovcnt exceeds IOV_MAX
+ * Cost: one sendmsg of the caller's buffers, then on a stream one per chunk
+ *   (64 buffers at most), ppoll per wait; on a wrapped fd, a getsockopt
+ *   (SO_TYPE) once when resumed. No syscall for 0 bytes. Go: beyond Go. */
 UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struct iovec *iov,
                                               int iovcnt, size_t *progress);
 
-/*
- * Reads a whole message into iov[0..iovcnt) with r's blocking mode and
- * timeout, r->control's room for the first recvmsg (lisafs's readFrom):
- * the fds of the first chunk stay in r->control (take them with
- * unet_control_message_take_fds()). A later chunk, or a first one when
- * r->control has no room, gets room for credentials and a pidfd only:
- * fds arriving there are closed and flagged (MSG_CTRUNC in r->msg_flags,
- * which collects every chunk's flags); credentials the socket passes are
- * no reason for MSG_CTRUNC. gVisor's protocols send a message's fds with
- * its first byte.
- * On a stream it fills the buffers; *progress is write_all's cursor: 0 for
- * a new message, advanced by what arrived, also on failure, and a call
- * with the same arguments resumes. On a record socket it reads one record:
- * a shorter one ends the call (its length is returned), a longer one is
- * UNET_ETRUNC with the buffers full, as for readv.
- * When a later chunk fails, the first chunk's fds are still in r->control:
- * the caller's to take or to close with unet_control_message_close_fds().
- * Returns the bytes of the message (the total on a stream); UNET_EOF when
- * the peer closed first (*progress says how much came); UNET_ETRUNC; or a
- * negative errno as unet_socket_reader_readv(), -EINVAL and -EMSGSIZE as
- * write_all.
- * Costs one recvmsg with the caller's buffers, then (streams) one per
- * further chunk, over at most 64 buffers each, plus the waits; no
- * allocation. Beyond Go.
- */
+/* unet_socket_reader_read_full - read a whole message
+ * r->control's room serves the first recvmsg; fds arriving later are
+ * closed and flagged (MSG_CTRUNC in r->msg_flags, which gathers every
+ * chunk's flags); credentials are no reason for MSG_CTRUNC. On a record
+ * socket a shorter record ends the call.
+ * Returns: the message's bytes (on a stream, the total).
+ * Errors (and the socket's, r->socket):
+ *   UNET_EOF     the peer closed first (*progress says how much came)
+ *   UNET_ETRUNC  a record was longer than the buffers (they are full)
+ *   -EINVAL      as write_all's, for r
+ *   -EAGAIN      not blocking, and nothing is there (resume later)
+ *   -ETIMEDOUT   r->timeout_ns of waiting passed (resume later)
+ *   -EMSGSIZE    iovcnt exceeds IOV_MAX
+ * Cost: one recvmsg into the caller's buffers, then on a stream one per
+ *   chunk (64 buffers at most), ppoll per wait; on a wrapped fd, a
+ *   getsockopt (SO_TYPE) once when a record may be short.
+ *   Go: beyond Go. */
 UNET_API ssize_t unet_socket_reader_read_full(unet_socket_reader *r, const struct iovec *iov,
                                               int iovcnt, size_t *progress);
 
-/* ---------------------------------------------------------------------------
- * Server sockets (Go: type ServerSocket)
- * ------------------------------------------------------------------------- */
+/* -- Server sockets (Go: type ServerSocket) ------------------------------ */
 typedef struct unet_server_socket unet_server_socket;
 
-/*
- * Wraps a bound (or listening) Unix socket. Ownership of fd as in
- * unet_socket_new(): taken on success only. Returns 0 or a negative errno.
- * Mirrors NewServerSocket.
- */
+/* unet_server_socket_new - wrap a bound (or listening) Unix socket
+ * Takes fd on success only, as unet_socket_new().
+ * Returns: 0, with *ret_server set.
+ * Errors:
+ *   -EBADF   fd is negative or not open
+ *   -EINVAL  ret_server is NULL
+ *   -ENOMEM  no memory for the socket object
+ *   -EMFILE  no fd for its eventfd (or -ENFILE)
+ * Cost: as unet_socket_new(). Go: NewServerSocket. */
 UNET_API int unet_server_socket_new(int fd, unet_server_socket **ret_server);
 
-/*
- * Creates a socket and binds it to addr (encoded as for unet_connect();
- * an empty name autobinds to an abstract name). An existing path is never
- * unlinked: binding to it fails with -EADDRINUSE.
- * Returns 0 and *ret_server, -EINVAL (NULL argument, name too long), or the
- * socket/bind errno. Nothing is left open on failure.
- * Costs socket, bind, fcntl x2, eventfd2, one allocation. Mirrors Bind.
- */
+/* unet_bind - create a socket bound to addr
+ * addr as for unet_connect(); "" autobinds to an abstract name. An existing
+ * path is never unlinked, and a failed call leaves no socket file.
+ * Returns: 0, with *ret_server set; or the socket or bind errno
+ *   (-EADDRINUSE: the path exists).
+ * Errors:
+ *   -EINVAL  addr or ret_server is NULL, or addr is too long
+ * Cost: socket, fcntl x2, eventfd2, bind, one allocation. Go: Bind. */
 UNET_API int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server);
 
-/*
- * Beyond Go: unet_bind() to a path whose socket file gets the permission
- * bits mode (0 to 0777) less the process's umask: never looser than mode,
- * not even for a moment (the mode is set on the socket before bind, which
- * creates the file with it), and the umask is not touched (it is
- * process-wide: changing it races every thread that creates files). Who
- * may connect to a path is whoever may write its file: 0600 or 0660 keeps
- * other uids out. To get bits the umask removes, chmod(2) the path after
- * binding, in a directory nobody else can write.
- * Returns as unet_bind(), or -EINVAL also for an abstract name (it has no
- * permissions at all: any process in the network namespace may connect to
- * it or bind it first) or mode outside 0777. Costs unet_bind's calls plus
- * one fchmod. Beyond Go.
- */
+/* unet_bind_mode - unet_bind to a path whose file gets mode
+ * The socket file never has more than mode less the umask, not even for a
+ * moment, and the umask is left alone: who may connect is who may write
+ * the file (docs/who-may-connect.md).
+ * Returns: as unet_bind().
+ * Errors:
+ *   -EINVAL  as unet_bind(), or addr is abstract (no file to protect), or
+ *            mode is outside 0777
+ * Cost: unet_bind's and an fchmod. Go: beyond Go. */
 UNET_API int unet_bind_mode(const char *addr, bool packet, mode_t mode,
                             unet_server_socket **ret_server);
 
-/* unet_bind() then unet_server_socket_listen(); on failure nothing is left
- * open (the bound path, if any, stays, as in Go). Mirrors BindAndListen. */
+/* unet_bind_and_listen - unet_bind(), then unet_server_socket_listen()
+ * On failure nothing is left open; a path bound before listen failed stays,
+ * as in Go.
+ * Returns: as unet_bind(), or the listen errno.
+ * Errors:
+ *   -EINVAL  as unet_bind()
+ * Cost: unet_bind's and a listen. Go: BindAndListen. */
 UNET_API int unet_bind_and_listen(const char *addr, bool packet, unet_server_socket **ret_server);
 
-/* listen(fd, UNET_LISTEN_BACKLOG). Returns 0 or a negative errno.
- * Costs one syscall. Mirrors ServerSocket.Listen. */
+/* unet_server_socket_listen - listen(fd, UNET_LISTEN_BACKLOG)
+ * Returns: 0, or the listen errno.
+ * Errors (and the socket's, s):
+ * Cost: listen. Go: ServerSocket.Listen. */
 UNET_API int unet_server_socket_listen(unet_server_socket *s);
 
-/*
- * Accepts one connection, always blocking (ppoll between attempts); the new
- * socket is non-blocking, has the server's footprint and is close-on-exec
- * in the default footprint (in Go's: accept4 without flags, then fcntl).
- * Returns 0 and *ret_socket, -EBADF when the server is or gets closed or
- * released (also from another thread while blocked), -EINVAL (NULL argument,
- * not listening, or the listening fd was shut down: shutdown(2) on
- * unet_server_socket_fd() is the async-signal-safe way to stop a blocked
- * accept, where Go's loop would spin), or the accept4/eventfd errno; the accepted fd is closed
- * if it cannot be wrapped. Costs accept4, eventfd2, one allocation, plus
- * ppoll + accept4 per wait. Mirrors ServerSocket.Accept.
- */
+/* unet_server_socket_accept - accept one connection, blocking
+ * The new socket is non-blocking, has the server's footprint and is
+ * close-on-exec in the default one. shutdown(unet_server_socket_fd(s),
+ * SHUT_RDWR) stops a blocked accept from a signal handler.
+ * Returns: 0, with *ret_socket set; or the accept4 or eventfd2 errno (the
+ *   accepted fd is closed then).
+ * Errors (and the socket's, s):
+ *   -EBADF   s is or gets closed or released (by any thread)
+ *   -EINVAL  ret_socket is NULL, s is not listening, or its fd was shut
+ *            down (where Go's loop would spin)
+ * Cost: accept4, eventfd2 (and fcntl x2 in the Go footprint), one
+ *   allocation; ppoll and accept4 per wait. Go: ServerSocket.Accept. */
 UNET_API int unet_server_socket_accept(unet_server_socket *s, unet_socket **ret_socket);
 
-/*
- * Beyond Go: unet_server_socket_accept() that gives up with -ETIMEDOUT after
- * timeout_ns nanoseconds of waiting (0 waits forever, as accept).
- */
+/* unet_server_socket_accept_timeout - accept, waiting at most timeout_ns
+ * 0 waits forever, as accept.
+ * Returns: as unet_server_socket_accept().
+ * Errors (and the socket's, s):
+ *   -ETIMEDOUT  no connection came within timeout_ns
+ *   -EINVAL     as accept's, or timeout_ns is negative
+ * Cost: accept's, and clock_gettime per wait. Go: beyond Go. */
 UNET_API int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
                                                unet_socket **ret_socket);
 
-/* As unet_socket_close(): -EBADF the second time. Mirrors
- * ServerSocket.Close. */
+/* unet_server_socket_close - as unet_socket_close()
+ * Returns: 0.
+ * Errors:
+ *   -EBADF    s is already closed or released
+ *   -EDEADLK  the calling thread is inside a call of this library
+ * Cost: as unet_socket_close(). Go: ServerSocket.Close. */
 UNET_API int unet_server_socket_close(unet_server_socket *s);
 
-/* As unet_socket_release(). Mirrors ServerSocket.Release. */
+/* unet_server_socket_release - as unet_socket_release()
+ * Returns: the fd, the caller's.
+ * Errors:
+ *   -EBADF    s is already closed or released
+ *   -EDEADLK  the calling thread is inside a call of this library
+ * Cost: as unet_socket_release(). Go: ServerSocket.Release. */
 UNET_API UNET_MUST_USE int unet_server_socket_release(unet_server_socket *s);
 
-/* As unet_socket_fd(). Mirrors ServerSocket.FD. */
+/* unet_server_socket_fd - as unet_socket_fd()
+ * Returns: the fd, still owned by s.
+ * Errors:
+ * Cost: one atomic load. Go: ServerSocket.FD. */
 UNET_API int unet_server_socket_fd(const unet_server_socket *s);
 
-/* Closes s if still open and frees it. NULL is accepted. C only. */
+/* unet_server_socket_free - close s if open, and free it
+ * As unet_socket_free(); NULL is ignored.
+ * Cost: as unet_server_socket_close(), then free. Go: none (C only). */
 UNET_API void unet_server_socket_free(unet_server_socket *s);
 
 #ifdef __cplusplus
