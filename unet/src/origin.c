@@ -34,7 +34,7 @@ static void wipe_in_child(void) {
 }
 
 /* Maps the page (once per process image; a child inherits the mapping).
- * The calls are the footprint's (unet_syscall_rules): glibc passes these
+ * The calls are in the footprint's table (unet_syscall_rule_at): glibc passes these
  * arguments to the kernel unchanged. */
 static int map_page(_Atomic uint64_t **ret_page) {
   _Atomic uint64_t *page = atomic_load_explicit(&unet__identity_page, memory_order_acquire);
