@@ -111,7 +111,7 @@ int syscalls_doc_write(FILE *out, const char *header_path) {
       "# The syscalls libunet makes\n"
       "\n"
       "Every syscall each public function may make, with the arguments a seccomp filter can\n"
-      "pin, in each footprint (see `unet_set_footprint()` and the README's \"Under seccomp\").\n"
+      "pin, in each footprint (see `unet_set_footprint()` and docs/seccomp-and-footprints.md).\n"
       "`ANY`: the argument varies from call to call; arguments not shown are not checked.\n"
       "†: Go's unet never makes this call (a flag it does not set, or a feature it lacks).\n"
       "`unet_socket_getsockopt()` and `unet_socket_setsockopt()` also make the caller's own\n"

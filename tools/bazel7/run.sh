@@ -61,7 +61,7 @@ bazelrc() {
 # Written by tools/bazel7/run.sh.
 # @bazel_tools' modules that Debian does not override: empty stand-ins.
 common --registry=file://$inside/tools/bazel7/registry
-# MODULE.bazel.lock is not kept (README: "Bazel 7 and Bzlmod").
+# MODULE.bazel.lock is not kept (docs/bazel.md, "Bazel 7 and Bzlmod").
 common --lockfile_mode=off
 # The repository is the host's checkout: leave its bazel-* links alone.
 common --symlink_prefix=/
