@@ -90,6 +90,7 @@ struct ucred; /* <sys/socket.h> with _GNU_SOURCE */
 
 /* unet_strerror - describe a code this library returns
  * A negative errno, UNET_EOF or UNET_ETRUNC; a positive errno also works.
+ * Async-signal-safe.
  * Returns: a static, thread-safe string, never NULL.
  * Cost: none. Go: beyond Go. */
 UNET_API const char *unet_strerror(int code);
@@ -379,6 +380,7 @@ UNET_API UNET_MUST_USE int unet_socket_release(unet_socket *s);
 
 /* unet_socket_fd - the socket's fd, still owned by s
  * Non-blocking, and must stay so; not safe against a concurrent Close.
+ * Async-signal-safe.
  * Returns: the fd.
  * Errors:
  *   -EBADF   s is closed or released (Go returns -1)
