@@ -36,7 +36,14 @@ struct unet_socket {
   /* SOCK_STREAM or SOCK_SEQPACKET; 0 for an fd wrapped by the caller until
    * a call needs to know (see unet__socket_is_record). */
   _Atomic int type;
+  /* UNET__PASSES_*: the options this library turned on, which make the
+   * kernel attach control data to every read (an accepted socket starts
+   * with its server's, as the kernel copies them). */
+  _Atomic unsigned passes;
 };
+
+#define UNET__PASSES_CREDENTIALS 1u
+#define UNET__PASSES_PIDFD 2u
 
 /* The page holding this process's identity (see origin.c): NULL until the
  * first socket is made; zeroed by the kernel in every child that does not
@@ -206,10 +213,10 @@ int unet__socket_at(const char *addr, bool packet, bool wrap_first,
  * -EINVAL (NULL, or UNET_MAX_NAME + 1 bytes or more). */
 int unet__sockaddr_encode(const char *name, struct sockaddr_un *ret_addr, socklen_t *ret_len);
 
-/* Whether s carries records (SOCK_SEQPACKET). An fd the caller wrapped is
- * asked once, with getsockopt(SO_TYPE), by the first call that needs to
- * know. Returns 1, 0, or the getsockopt errno. Caller is inside s's gate
- * (fd is s's). */
+/* Whether s carries records (any type but SOCK_STREAM). An fd the caller
+ * wrapped is asked once, with getsockopt(SO_TYPE), by the first call that
+ * needs to know. Returns 1, 0, or the getsockopt errno. Caller is inside
+ * s's gate (fd is s's). */
 int unet__socket_is_record(struct unet_socket *s, int fd);
 
 /* Swaps fd to -1 and retires the eventfd and gate as Go's Close/Release.

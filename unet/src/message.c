@@ -6,24 +6,22 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "internal.h"
-#include "linux_compat.h"
-#include "nocancel.h"
 
 /* Most buffers a later chunk's sendmsg or recvmsg is given (a window on
  * the stack); the first chunk takes the caller's array as it is. */
 #define WINDOW 64
 
-/* The control room of a chunk read without the caller's (a later one, or
- * a first one when the caller enabled none): what the kernel attaches to
- * every chunk when the socket passes credentials or pidfds (with no room
- * it would set MSG_CTRUNC on each, though no fd was dropped). Fds arriving
- * there are closed and flagged. */
-union later_control {
+/* The control room of a chunk read without the caller's (a later one, or a
+ * first one when the caller enabled none): exactly the credentials a socket
+ * passing them gets with every chunk, and no byte more, so the kernel has no
+ * room to install an fd (it drops them itself, unopened by this process:
+ * no flush, no lock released, and sets MSG_CTRUNC). Without it the kernel
+ * would set MSG_CTRUNC for the credentials alone. */
+union credentials_room {
   struct cmsghdr align;
-  unsigned char bytes[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
+  unsigned char bytes[CMSG_SPACE(sizeof(struct ucred))];
 };
 
 /* Fills window with the buffers of iov past their first skip bytes (at most
@@ -61,27 +59,6 @@ static int check_message(unet_socket *s, int64_t timeout_ns, const unet_control_
   return 0;
 }
 
-/* Closes the fds a chunk read without the caller's room holds (SCM_RIGHTS
- * and a pidfd). Returns MSG_CTRUNC when fds were dropped here; the kernel
- * sets it itself for those it had no room for. */
-static int drop_later_fds(struct msghdr *msg) {
-  int dropped = 0;
-  for (struct cmsghdr *h = CMSG_FIRSTHDR(msg); h; h = CMSG_NXTHDR(msg, h)) {
-    if (h->cmsg_level != SOL_SOCKET || (h->cmsg_type != SCM_RIGHTS && h->cmsg_type != SCM_PIDFD))
-      continue;
-    size_t count = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < count; i++) {
-      int fd;
-      memcpy(&fd, CMSG_DATA(h) + i * sizeof(int), sizeof(fd));
-      if (fd >= 0) /* A pidfd slot may hold the kernel's error instead. */
-        unet__close(fd);
-    }
-    if (h->cmsg_type == SCM_RIGHTS)
-      dropped = MSG_CTRUNC;
-  }
-  return dropped;
-}
-
 /* A message resumed past its start: only a stream has a middle. Returns 0,
  * -EINVAL on a record socket, or the getsockopt errno. */
 static int check_resumable(unet_socket *s, int fd, size_t progress) {
@@ -101,6 +78,9 @@ static ssize_t write_message(unet_socket_writer *w, int fd, const struct iovec *
     struct iovec window[WINDOW];
     /* The first sendmsg sends a record whole, or a stream's first part. */
     bool first = *progress == 0;
+    /* Close or Release from another thread: stop between chunks. */
+    if (!first && atomic_load_explicit(&w->socket->fd, memory_order_acquire) < 0)
+      return -EBADF;
     struct msghdr msg = {
         .msg_iov = first ? (struct iovec *)iov : window,
         .msg_iovlen = first ? (size_t)iovcnt : (size_t)window_past(iov, iovcnt, *progress, window),
@@ -146,28 +126,32 @@ static ssize_t read_message(unet_socket_reader *r, int fd, const struct iovec *i
   struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
   while (*progress < total) {
     struct iovec window[WINDOW];
-    union later_control later;
+    union credentials_room credentials;
     bool first = *progress == 0;
+    /* Close or Release from another thread: stop between chunks. */
+    if (!first && atomic_load_explicit(&r->socket->fd, memory_order_acquire) < 0)
+      return -EBADF;
     /* The caller's room on the first chunk, when there is some. */
     bool own_room = first && r->control.len > 0;
+    bool passes_credentials = atomic_load_explicit(&r->socket->passes, memory_order_relaxed) &
+                              UNET__PASSES_CREDENTIALS;
     int count = first ? iovcnt : window_past(iov, iovcnt, *progress, window);
     struct msghdr msg = {
         .msg_iov = first ? (struct iovec *)iov : window,
         .msg_iovlen = (size_t)count,
-        .msg_control = own_room ? r->control.data.bytes : later.bytes,
-        .msg_controllen = own_room ? r->control.len : sizeof(later.bytes),
+        .msg_control = own_room             ? r->control.data.bytes
+                       : passes_credentials ? credentials.bytes
+                                            : NULL,
+        .msg_controllen = own_room             ? r->control.len
+                          : passes_credentials ? sizeof(credentials.bytes)
+                                               : 0,
     };
     ssize_t n = unet__transfer_inside(r->socket, fd, &msg, flags, false, r->blocking, &deadline);
     if (n < 0)
       return n;
     int delivered = msg.msg_flags & ~MSG_CMSG_CLOEXEC;
-    if (own_room) {
-      if (msg.msg_controllen < r->control.len)
-        r->control.len = msg.msg_controllen;
-    } else {
-      /* MSG_CTRUNC only for fds dropped, not for credentials. */
-      delivered |= drop_later_fds(&msg);
-    }
+    if (own_room && msg.msg_controllen < r->control.len)
+      r->control.len = msg.msg_controllen;
     /* Every chunk's flags. */
     r->msg_flags = first ? delivered : r->msg_flags | delivered;
     if (n == 0)

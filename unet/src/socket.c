@@ -36,6 +36,7 @@ int unet__socket_init(struct unet_socket *s, int fd, int footprint) {
   s->origin = origin;
   s->footprint = footprint;
   atomic_init(&s->type, 0);
+  atomic_init(&s->passes, 0);
   return 0;
 }
 
@@ -291,5 +292,5 @@ int unet__socket_is_record(struct unet_socket *s, int fd) {
       return -errno;
     atomic_store_explicit(&s->type, type, memory_order_relaxed);
   }
-  return type == SOCK_SEQPACKET;
+  return type != SOCK_STREAM;
 }

@@ -18,6 +18,22 @@ ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name, void *buf, s
   return r;
 }
 
+/* Keeps s->passes in step with a successful setsockopt of SO_PASSCRED or
+ * SO_PASSPIDFD (an int, as the kernel reads it). */
+static void note_passes(unet_socket *s, int level, int name, const void *buf, size_t len) {
+  unsigned bit = name == SO_PASSCRED ? UNET__PASSES_CREDENTIALS
+                 : name == SO_PASSPIDFD ? UNET__PASSES_PIDFD
+                                        : 0;
+  if (level != SOL_SOCKET || !bit || len < sizeof(int))
+    return;
+  int on;
+  memcpy(&on, buf, sizeof(on));
+  if (on)
+    atomic_fetch_or_explicit(&s->passes, bit, memory_order_relaxed);
+  else
+    atomic_fetch_and_explicit(&s->passes, ~bit, memory_order_relaxed);
+}
+
 int unet_socket_setsockopt(unet_socket *s, int level, int name, const void *buf, size_t len) {
   if (!s || (!buf && len > 0) || len > UINT32_MAX)
     return -EINVAL;
@@ -25,6 +41,8 @@ int unet_socket_setsockopt(unet_socket *s, int level, int name, const void *buf,
   if (fd < 0)
     return fd;
   int r = setsockopt(fd, level, name, buf, (socklen_t)len) < 0 ? -errno : 0;
+  if (r == 0)
+    note_passes(s, level, name, buf, len);
   unet__socket_leave(s);
   return r;
 }

@@ -5,9 +5,12 @@
 // dropped, not because the socket passes credentials.
 #include <errno.h>
 #include <limits.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <string>
 #include <vector>
 
 #include "testing/unet_fixture.h"
@@ -17,6 +20,7 @@ namespace {
 using unet_testing::MakeSocketPair;
 using unet_testing::SocketPtr;
 using unet_testing::UnetTest;
+using unet_testing::UniqueFd;
 
 class RecordTest : public UnetTest {
  public:
@@ -167,27 +171,80 @@ TEST_F(RecordTest, ResumingARecordIsEinval) {
 
 // A stream's read_full in two chunks (a read stops after a message that
 // carries fds) on a socket that passes credentials: the kernel attaches
-// them to every chunk, which is no reason for MSG_CTRUNC.
-TEST_F(RecordTest, CredentialsOnEveryChunkAreNoCtrunc) {
-  auto p = MakeSocketPair(false);
-  ASSERT_EQ(unet_socket_pass_credentials(p.b.get(), true), 0);
-  ASSERT_NO_FATAL_FAILURE(SendRecordWithFd(p.a.get(), 4));
-  ASSERT_EQ(unet_socket_write(p.a.get(), "5678", 4), 4);
+// them to every chunk, which is no reason for MSG_CTRUNC. Turned on by
+// pass_credentials, by setsockopt, or inherited by an accepted socket from
+// its listener.
+void CredentialsOnEveryChunkAreNoCtrunc(unet_socket *writer, unet_socket *reader) {
+  ASSERT_NO_FATAL_FAILURE(RecordTest::SendRecordWithFd(writer, 4));
+  ASSERT_EQ(unet_socket_write(writer, "5678", 4), 4);
   char buf[8];
   struct iovec iov = {buf, sizeof(buf)};
   unet_socket_reader r;
-  unet_socket_reader_init(&r, p.b.get(), true);
+  unet_socket_reader_init(&r, reader, true);
   ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
   ASSERT_EQ(unet_control_message_enable_credentials(&r.control), 0);
   size_t progress = 0;
   EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), 8);
   EXPECT_EQ(r.msg_flags & MSG_CTRUNC, 0);
+  struct ucred cred;
+  EXPECT_EQ(unet_control_message_credentials(&r.control, &cred), 0);
   unet_control_message_close_fds(&r.control);
 }
 
-// Fds on a later chunk are dropped (closed, nothing leaks) and flagged,
-// credentials passing or not.
-TEST_F(RecordTest, FdsOnALaterChunkAreClosedAndFlagged) {
+TEST_F(RecordTest, CredentialsOnEveryChunkAreNoCtrunc) {
+  auto p = MakeSocketPair(false);
+  ASSERT_EQ(unet_socket_pass_credentials(p.b.get(), true), 0);
+  CredentialsOnEveryChunkAreNoCtrunc(p.a.get(), p.b.get());
+}
+
+TEST_F(RecordTest, CredentialsTurnedOnBySetsockoptAreNoCtrunc) {
+  auto p = MakeSocketPair(false);
+  int on = 1;
+  ASSERT_EQ(unet_socket_setsockopt(p.b.get(), SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)), 0);
+  CredentialsOnEveryChunkAreNoCtrunc(p.a.get(), p.b.get());
+}
+
+TEST_F(RecordTest, CredentialsInheritedFromTheListenerAreNoCtrunc) {
+  std::string name = unet_testing::UniqueAbstractName();
+  unet_server_socket *raw = nullptr;
+  ASSERT_EQ(unet_bind_and_listen(name.c_str(), false, &raw), 0);
+  unet_testing::ServerSocketPtr server(raw);
+  ASSERT_EQ(unet_socket_pass_credentials(reinterpret_cast<unet_socket *>(raw), true), 0);
+  unet_socket *client = nullptr, *accepted = nullptr;
+  ASSERT_EQ(unet_connect(name.c_str(), false, &client), 0);
+  SocketPtr c(client);
+  ASSERT_EQ(unet_server_socket_accept(raw, &accepted), 0);
+  SocketPtr a(accepted);
+  CredentialsOnEveryChunkAreNoCtrunc(client, accepted);
+}
+
+// A datagram socket the caller wrapped is a record socket too: a short
+// datagram ends read_full, and it is never glued to the next.
+TEST_F(RecordTest, DatagramsAreRecordsOnAWrappedFd) {
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, fds), 0);
+  unet_socket *a = nullptr, *b = nullptr;
+  ASSERT_EQ(unet_socket_new(fds[0], &a), 0);
+  ASSERT_EQ(unet_socket_new(fds[1], &b), 0);
+  SocketPtr pa(a), pb(b);
+  ASSERT_EQ(unet_socket_write(a, "abc", 3), 3);
+  ASSERT_EQ(unet_socket_write(a, "defg", 4), 4);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, b, false);
+  char buf[8];
+  struct iovec iov = {buf, sizeof(buf)};
+  size_t progress = 0;
+  EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), 3);
+  EXPECT_EQ(std::string(buf, 3), "abc");
+  progress = 0;
+  EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), 4);
+  EXPECT_EQ(std::string(buf, 4), "defg");
+}
+
+// Fds on a later chunk are dropped by the kernel, never opened in this
+// process (the fixture sees no fd left), and flagged, credentials passing
+// or not.
+TEST_F(RecordTest, FdsOnALaterChunkAreDroppedAndFlagged) {
   for (bool credentials : {false, true}) {
     SCOPED_TRACE(credentials ? "passing credentials" : "plain");
     auto p = MakeSocketPair(false);
@@ -209,6 +266,63 @@ TEST_F(RecordTest, FdsOnALaterChunkAreClosedAndFlagged) {
     EXPECT_EQ(unet_control_message_count_fds(&r.control), 1);
     unet_control_message_close_fds(&r.control);
   }
+}
+
+// The reader never closes an fd it did not hand out: a close(2) in this
+// process would drop its POSIX locks on the file (and run a FUSE flush).
+// A child sends an fd of a file the reader holds a lock on, with a later
+// chunk; the lock survives the read.
+TEST_F(RecordTest, AnFdDroppedOnALaterChunkLeavesTheReadersLocks) {
+  std::string path = unet_testing::TempSocketPath("lock");
+  UniqueFd file(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  ASSERT_GE(file.get(), 0);
+  unlink(path.c_str());
+  struct flock lock = {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  ASSERT_EQ(fcntl(file.get(), F_SETLK, &lock), 0);
+  auto p = MakeSocketPair(false);
+  pid_t sender = fork();
+  if (sender == 0) {
+    // The inherited socket is the parent's: the child wraps its own copy.
+    unet_socket *own = nullptr;
+    if (unet_socket_new(dup(unet_socket_fd(p.a.get())), &own) != 0)
+      unet_testing::ExitChild(1);
+    RecordTest::SendRecordWithFd(own, 4);  // An fd for the first chunk...
+    unet_socket_writer w;
+    unet_socket_writer_init(&w, own, true);
+    int same_file = open(("/proc/self/fd/" + std::to_string(file.get())).c_str(), O_RDWR);
+    if (same_file < 0 || unet_control_message_pack_fds(&w.control, &same_file, 1) != 0)
+      unet_testing::ExitChild(2);
+    struct iovec iov = {const_cast<char *>("5678"), 4};
+    unet_testing::ExitChild(unet_socket_writer_writev(&w, &iov, 1) == 4 ? 0 : 3);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(sender, &status, 0), sender);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  char buf[8];
+  struct iovec iov = {buf, sizeof(buf)};
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, p.b.get(), true);
+  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+  size_t progress = 0;
+  ASSERT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), 8);
+  EXPECT_NE(r.msg_flags & MSG_CTRUNC, 0);  // ...and one dropped with the second.
+  unet_control_message_close_fds(&r.control);
+  // Another process sees the lock still held by this one.
+  pid_t checker = fork();
+  if (checker == 0) {
+    struct flock probe = {};
+    probe.l_type = F_WRLCK;
+    probe.l_whence = SEEK_SET;
+    int same_file = open(("/proc/" + std::to_string(getppid()) + "/fd/" +
+                          std::to_string(file.get())).c_str(), O_RDWR);
+    if (same_file < 0 || fcntl(same_file, F_GETLK, &probe) != 0)
+      unet_testing::ExitChild(2);
+    unet_testing::ExitChild(probe.l_type == F_WRLCK ? 0 : 4);
+  }
+  ASSERT_EQ(waitpid(checker, &status, 0), checker);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "lock gone: " << status;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <functional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,14 @@ bool g_in_handler = false;
 int g_fired = 0;
 int g_wrong = 0;  // Handler calls that did not answer -EDEADLK.
 
+// Called at every event while set (outside the handler's own calls).
+std::function<void(int)> g_on_event;
+int g_all_events = 0;
+
 // What a signal handler landing here would do.
 void Event() {
+  if (g_on_event && !g_in_handler)
+    g_on_event(++g_all_events);
   if (g_in_handler || g_subjects.empty())
     return;
   if (++g_events != g_fire_at)
@@ -285,6 +292,46 @@ TEST_F(ReentryTest, Release) {
     ASSERT_GE(fd, 0);
     close(fd);
   });
+}
+
+// Release from another thread while read_full is between two chunks: the
+// next chunk is not read (its bytes are already there), the call answers
+// -EBADF at once rather than reading the whole message first.
+TEST_F(ReentryTest, ReleaseBetweenChunksStopsReadFull) {
+  auto p = MakeSocketPair(false);
+  int fd = STDIN_FILENO;
+  unet_socket_writer w;
+  unet_socket_writer_init(&w, p.a.get(), true);
+  ASSERT_EQ(unet_control_message_pack_fds(&w.control, &fd, 1), 0);
+  struct iovec first = {const_cast<char *>("0123"), 4};
+  ASSERT_EQ(unet_socket_writer_writev(&w, &first, 1), 4);  // Ends the first chunk.
+  ASSERT_EQ(unet_socket_write(p.a.get(), "4567", 4), 4);
+  unet_socket *b = p.b.get();
+  std::thread releaser;
+  int released = -1;
+  // After the first recvmsg (events: before it, after it), release from
+  // another thread and wait until the fd is swapped out.
+  g_all_events = 0;
+  g_on_event = [&](int n) {
+    if (n != 2)
+      return;
+    releaser = std::thread([&] { released = unet_socket_release(b); });
+    while (unet_socket_fd(b) >= 0)
+      std::this_thread::yield();
+  };
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, b, true);
+  ASSERT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
+  char buf[8];
+  struct iovec iov = {buf, sizeof(buf)};
+  size_t progress = 0;
+  EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &progress), -EBADF);
+  g_on_event = nullptr;
+  releaser.join();
+  EXPECT_EQ(progress, 4u);
+  ASSERT_GE(released, 0);
+  close(released);
+  unet_control_message_close_fds(&r.control);
 }
 
 }  // namespace

@@ -127,7 +127,9 @@ UNET_API int unet_set_footprint(int footprint);
 typedef struct unet_syscall_rule {
   const char *name; /* as the kernel and libseccomp name it: "recvmsg" */
   /* Its number on the ABI the library was built for (exact on x86_64 and
-   * aarch64; 32-bit x86 glibc uses mmap2, fcntl64, getuid32 for some). */
+   * aarch64; 32-bit x86 glibc uses mmap2, fcntl64, getuid32 for some, and
+   * with a 64-bit time_t SO_SNDTIMEO is SO_SNDTIMEO_NEW, retried as the old
+   * option on kernels before 5.1). */
   long nr;
   unsigned args_checked; /* bit i set: argument i always equals args[i] */
   uint64_t args[6];
@@ -604,7 +606,7 @@ UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct i
  *
  * A message is every byte of the buffers on a stream, in as many chunks as
  * the kernel takes, the control message with the first; one record on a
- * SOCK_SEQPACKET socket, in one call. *progress is a cursor in bytes: 0 for
+ * record socket (SOCK_SEQPACKET, or a wrapped SOCK_DGRAM), in one call. *progress is a cursor in bytes: 0 for
  * a new message, advanced by what went, also on failure, so a call with the
  * same arguments resumes a stream's message; a record never resumes. Each
  * call's timeout bounds the whole call.
@@ -630,14 +632,19 @@ UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struc
 
 /* unet_socket_reader_read_full - read a whole message
  * r->control's room serves the first recvmsg; fds arriving later are
- * closed and flagged (MSG_CTRUNC in r->msg_flags, which gathers every
- * chunk's flags); credentials are no reason for MSG_CTRUNC. On a record
- * socket a shorter record ends the call.
+ * dropped by the kernel, never opened here, and flagged (MSG_CTRUNC in
+ * r->msg_flags, which gathers every chunk's flags). Credentials a socket
+ * passes by this library's calls (pass_credentials, setsockopt, or its
+ * listener's) are no reason for MSG_CTRUNC; a pidfd on a later chunk is
+ * dropped and flagged. On a record socket (any type but SOCK_STREAM) a
+ * shorter record ends the call. Close or Release stops it between chunks.
  * Returns: the message's bytes (on a stream, the total).
  * Errors (and the socket's, r->socket):
  *   UNET_EOF     the peer closed first (*progress says how much came)
  *   UNET_ETRUNC  a record was longer than the buffers (they are full)
- *   -EINVAL      as write_all's, for r
+ *   -EINVAL      as readv's, or progress is NULL, *progress exceeds the
+ *                total, the total exceeds SSIZE_MAX, or *progress > 0 on
+ *                a record socket
  *   -EAGAIN      not blocking, and nothing is there (resume later)
  *   -ETIMEDOUT   r->timeout_ns of waiting passed (resume later)
  *   -EMSGSIZE    iovcnt exceeds IOV_MAX
