@@ -186,10 +186,13 @@ TEST_F(MessageTest, ReadFullTimeoutBoundsAWholeTrickle) {
 }
 
 // Every chunk's flags are kept: the first chunk's MSG_CTRUNC (three fds,
-// room for one, which the kernel rounds up to two) survives a clean second
-// chunk; and the room is cut to what the first chunk delivered, so the fd
-// that came is found and taken.
+// room for one, which a 64-bit ABI rounds up to two) survives a clean
+// second chunk; and the room is cut to what the first chunk delivered, so
+// the fd that came is found and taken.
 TEST_F(MessageTest, ReadFullKeepsTheFirstChunksFlagsAndCutsItsRoom) {
+  if (unet_testing::Emulator())
+    GTEST_SKIP() << unet_testing::Emulator()
+                 << " receives every fd into a room of its own and leaks those that do not fit";
   auto pair = MakeSocketPair(false);
   unet_socket_writer w;
   unet_socket_writer_init(&w, pair.a.get(), true);
@@ -206,10 +209,11 @@ TEST_F(MessageTest, ReadFullKeepsTheFirstChunksFlagsAndCutsItsRoom) {
   size_t got = 0;
   ASSERT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &got), 8);
   EXPECT_NE(r.msg_flags & MSG_CTRUNC, 0);
+  int room = static_cast<int>((CMSG_SPACE(sizeof(int)) - CMSG_LEN(0)) / sizeof(int));
   int fds[3] = {-1, -1, -1};
-  ASSERT_EQ(unet_control_message_take_fds(&r.control, fds, 3), 2);
-  close(fds[0]);
-  close(fds[1]);
+  ASSERT_EQ(unet_control_message_take_fds(&r.control, fds, 3), room);
+  for (int i = 0; i < room; i++)
+    close(fds[i]);
   int fd = -1;
 
   // Room for three fds, one sent: what is left after the first chunk is no
