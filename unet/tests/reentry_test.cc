@@ -40,8 +40,14 @@ int g_wrong = 0;  // Handler calls that did not answer -EDEADLK.
 std::function<void(int)> g_on_event;
 int g_all_events = 0;
 
+// The thread the tests run on: the calls of threads a test starts are not
+// events (a handler interrupts the thread it lands on).
+const std::thread::id g_test_thread = std::this_thread::get_id();
+
 // What a signal handler landing here would do.
 void Event() {
+  if (std::this_thread::get_id() != g_test_thread)
+    return;
   if (g_on_event && !g_in_handler)
     g_on_event(++g_all_events);
   if (g_in_handler || g_subjects.empty())
