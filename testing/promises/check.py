@@ -18,9 +18,9 @@ It also checks the tables that cite tests (TABLES): every test name they
 give in backticks (`Test`, `Suite.Test`, `Suite.Prefix*`) exists.
 """
 import argparse
-import glob
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tools/man"))
@@ -28,7 +28,9 @@ import generate  # noqa: E402 (tools/man/generate.py: the header parser)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-TEST_GLOBS = ["unet/tests/*.cc", "testing/**/*.cc", "examples/**/*.cc"]
+# The committed C++ sources under these folders (never a bazel-* link's
+# output tree, which a recursive glob would walk).
+TEST_DIRS = ("unet/tests/", "testing/", "examples/")
 CODE = generate.CODE  # -EXXX, UNET_EOF, UNET_ETRUNC
 TEST_START = re.compile(r"^TEST(?:_F|_P)?\((\w+),\s*(\w+)\)", re.M)
 TABLES = ["testing/BAD_INPUT.md", "testing/HOSTILE_PEER.md"]
@@ -51,14 +53,14 @@ def promises():
 def test_bodies():
     """[(name, text)] of every test of the suites."""
     bodies = []
-    for pattern in TEST_GLOBS:
-        for path in sorted(glob.glob(os.path.join(REPO, pattern), recursive=True)):
-            text = open(path).read()
-            starts = list(TEST_START.finditer(text))
-            for i, m in enumerate(starts):
-                end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-                name = "%s %s.%s" % (os.path.relpath(path, REPO), m.group(1), m.group(2))
-                bodies.append((name, text[m.start():end]))
+    listed = subprocess.run(["git", "ls-files", "--", "*.cc"], cwd=REPO, check=True,
+                            capture_output=True, text=True).stdout.split()
+    for relative in sorted(p for p in listed if p.startswith(TEST_DIRS)):
+        text = open(os.path.join(REPO, relative)).read()
+        starts = list(TEST_START.finditer(text))
+        for i, m in enumerate(starts):
+            end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+            bodies.append(("%s %s.%s" % (relative, m.group(1), m.group(2)), text[m.start():end]))
     return bodies
 
 

@@ -223,8 +223,10 @@ int unet__socket_is_record(struct unet_socket *s, int fd);
  * shutdown_first: Close's shutdown(SHUT_RDWR) before waking. In a process
  * that inherited s, only closes its copy of the eventfd: no shutdown, no
  * wake-up, no wait (the gate's count is the parent's). Returns the fd now
- * owned by the caller or -EBADF if it was already gone. The caller has
- * checked unet__call_pending() and is inside its own unet__call_begin. */
+ * owned by the caller, -EBADF if it was already gone, or (Release only)
+ * the errno of a wake-up that could not be written, with the fd put back.
+ * The caller has checked unet__call_pending() and is inside its own
+ * unet__call_begin. */
 int unet__socket_retire(struct unet_socket *s, bool shutdown_first);
 
 #endif /* UNET_SRC_INTERNAL_H_ */

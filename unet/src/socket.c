@@ -214,8 +214,18 @@ int unet__socket_retire(struct unet_socket *s, bool shutdown_first) {
       shutdown(fd, SHUT_RDWR); /* Cancels pending accepts; errors ignored, as Go. */
     /* Wake every thread in ppoll; the counter cannot overflow with one write. */
     uint64_t one = 1;
-    ssize_t ignored = unet__write(s->efd, &one, sizeof(one));
-    (void)ignored;
+    ssize_t n;
+    do
+      n = unet__write(s->efd, &one, sizeof(one));
+    while (n < 0 && errno == EINTR);
+    /* Only a filter refusing the table's write fails it. Close's shutdown
+     * wakes the threads without it; Release has nothing else, and would
+     * wait for them forever: it puts the fd back and fails instead. */
+    if (n != (ssize_t)sizeof(one) && !shutdown_first) {
+      int error = n < 0 ? errno : EIO;
+      atomic_store_explicit(&s->fd, fd, memory_order_release);
+      return -error;
+    }
     unet__gate_close(&s->gate);
   }
   unet__close(s->efd);

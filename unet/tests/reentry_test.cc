@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstring>
 #include <functional>
 #include <thread>
 #include <string>
@@ -79,9 +81,25 @@ auto Inside(std::vector<unet_socket *> subjects, Call call) {
 
 }  // namespace
 
+namespace {
+// A call made to fail once, with g_fail_errno, before it reaches the kernel.
+const char *g_fail_call = nullptr;
+int g_fail_errno = 0;
+
+bool FailNow(const char *name) {
+  if (!g_fail_call || strcmp(g_fail_call, name) != 0 || std::this_thread::get_id() != g_test_thread)
+    return false;
+  g_fail_call = nullptr;
+  errno = g_fail_errno;
+  return true;
+}
+}  // namespace
+
 #define WRAP(ret, name, params, args)       \
   extern "C" ret __real_##name params;      \
   extern "C" ret __wrap_##name params {     \
+    if (FailNow(#name))                     \
+      return (ret)-1;                       \
     Event();                                \
     ret r = __real_##name args;             \
     int saved = errno;                      \
@@ -338,6 +356,36 @@ TEST_F(ReentryTest, ReleaseBetweenChunksStopsReadFull) {
   ASSERT_GE(released, 0);
   close(released);
   unet_control_message_close_fds(&r.control);
+}
+
+// Release's wake-up write refused (a filter against the table): Release
+// fails and puts the fd back, rather than wait forever for a reader blocked
+// in ppoll that nothing else would wake; a second Release wakes it.
+TEST_F(ReentryTest, ReleaseWhoseWakeUpFailsChangesNothing) {
+  auto p = MakeSocketPair(false);
+  unet_socket *b = p.b.get();
+  ssize_t read_result = 0;
+  std::thread reader([&] {
+    char c;
+    read_result = unet_socket_read(b, &c, 1);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  int fd = unet_socket_fd(b);
+  g_fail_call = "write";
+  g_fail_errno = EPERM;
+  EXPECT_EQ(unet_socket_release(b), -EPERM);
+  EXPECT_EQ(unet_socket_fd(b), fd);  // Still the socket's.
+  int released = unet_socket_release(b);
+  EXPECT_EQ(released, fd);
+  reader.join();
+  EXPECT_EQ(read_result, -EBADF);
+  close(released);
+  unet_server_socket *server = nullptr;
+  ASSERT_EQ(unet_bind_and_listen("", false, &server), 0);
+  g_fail_call = "write";
+  EXPECT_EQ(unet_server_socket_release(server), -EPERM);
+  EXPECT_GE(unet_server_socket_fd(server), 0);
+  unet_server_socket_free(server);
 }
 
 }  // namespace

@@ -364,6 +364,7 @@ UNET_API int unet_connect_timeout(const char *addr, bool packet, int64_t timeout
  *   -EBADF    s is already closed or released
  *   -EDEADLK  the calling thread is inside a call of this library (a
  *             signal handler): nothing is done
+ *   -EINVAL   s is NULL
  * Cost: shutdown, write, close x2, and a futex wait while threads are
  *   inside. Go: Socket.Close. */
 UNET_API int unet_socket_close(unet_socket *s);
@@ -376,6 +377,9 @@ UNET_API int unet_socket_close(unet_socket *s);
  * Errors:
  *   -EBADF    s is already closed or released
  *   -EDEADLK  the calling thread is inside a call of this library
+ *   -EINVAL   s is NULL
+ *   -EPERM    a seccomp filter refused the wake-up's write (its
+ *             errno is passed on): nothing is released
  * Cost: write, close, and a futex wait while threads are inside.
  *   Go: Socket.Release. */
 UNET_API UNET_MUST_USE int unet_socket_release(unet_socket *s);
@@ -386,6 +390,7 @@ UNET_API UNET_MUST_USE int unet_socket_release(unet_socket *s);
  * Returns: the fd.
  * Errors:
  *   -EBADF   s is closed or released (Go returns -1)
+ *   -EINVAL  s is NULL
  * Cost: one atomic load. Go: Socket.FD. */
 UNET_API int unet_socket_fd(const unet_socket *s);
 
@@ -735,6 +740,7 @@ UNET_API int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t ti
  * Errors:
  *   -EBADF    s is already closed or released
  *   -EDEADLK  the calling thread is inside a call of this library
+ *   -EINVAL   s is NULL
  * Cost: as unet_socket_close(). Go: ServerSocket.Close. */
 UNET_API int unet_server_socket_close(unet_server_socket *s);
 
@@ -743,12 +749,17 @@ UNET_API int unet_server_socket_close(unet_server_socket *s);
  * Errors:
  *   -EBADF    s is already closed or released
  *   -EDEADLK  the calling thread is inside a call of this library
+ *   -EINVAL   s is NULL
+ *   -EPERM    a seccomp filter refused the wake-up's write (its
+ *             errno is passed on): nothing is released
  * Cost: as unet_socket_release(). Go: ServerSocket.Release. */
 UNET_API UNET_MUST_USE int unet_server_socket_release(unet_server_socket *s);
 
 /* unet_server_socket_fd - as unet_socket_fd()
  * Returns: the fd, still owned by s.
  * Errors:
+ *   -EBADF   s is closed or released
+ *   -EINVAL  s is NULL
  * Cost: one atomic load. Go: ServerSocket.FD. */
 UNET_API int unet_server_socket_fd(const unet_server_socket *s);
 
