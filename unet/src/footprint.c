@@ -146,7 +146,11 @@ static const struct row rows[] = {
                "unet_server_socket_close unet_server_socket_free " ERROR_CLOSING,
          shutdown, ANY, SHUT_RDWR),
     RULE(BOTH, CLOSING " " ERROR_CLOSING, write, ANY, ANY, 8),
-    RULE(BOTH, CLOSING, futex, ANY, FUTEX_WAIT_PRIVATE, ANY, 0, 0, 0),
+    /* A closer's sleep, bounded: it looks again each second. */
+    RULE(BOTH, CLOSING, futex, ANY, FUTEX_WAIT_PRIVATE, ANY, ANY, 0, 0),
+#ifdef SYS_futex_time64
+    BEYOND(BOTH, CLOSING, futex_time64, ANY, FUTEX_WAIT_PRIVATE, ANY, ANY, 0, 0),
+#endif
     /* The last thread to leave a socket that a closer waits on wakes it:
      * any call on a socket. */
     RULE(BOTH, "unet_socket_read unet_socket_write unet_socket_reader_readv "

@@ -1,7 +1,9 @@
 /* The gate guarding a socket's fd against Close racing its users. */
 #include "gate.h"
 
+#include <errno.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "linux_compat.h"
@@ -16,6 +18,34 @@ void unet__gate_wake_closer(struct unet__gate *g) {
   syscall(SYS_futex, &g->state, (long)FUTEX_WAKE_PRIVATE, 1L, NULL, NULL, 0L);
 }
 
+/* How long a sleeping closer waits before it looks at the word again: a
+ * wake-up that was never made (only a seccomp filter refusing the table's
+ * futex call can refuse one) delays Close by this much, not forever. */
+#define RECHECK_SECONDS 1
+
+/* FUTEX_WAIT_PRIVATE on g's word while it holds waiting, for at most
+ * RECHECK_SECONDS. A 32-bit ABI with a 64-bit time_t holds the timespec in
+ * the layout only futex_time64 (Linux 5.1) reads; before that kernel, the
+ * old call with the old layout. */
+static void sleep_on(struct unet__gate *g, uint32_t waiting) {
+#ifdef SYS_futex_time64
+  if (sizeof(time_t) > sizeof(long)) {
+    const struct timespec recheck = {.tv_sec = RECHECK_SECONDS};
+    if (syscall(SYS_futex_time64, &g->state, (long)FUTEX_WAIT_PRIVATE, (long)waiting, &recheck,
+                NULL, 0L) >= 0 ||
+        errno != ENOSYS)
+      return;
+    const struct {
+      long tv_sec, tv_nsec;
+    } old = {RECHECK_SECONDS, 0};
+    syscall(SYS_futex, &g->state, (long)FUTEX_WAIT_PRIVATE, (long)waiting, &old, NULL, 0L);
+    return;
+  }
+#endif
+  const struct timespec recheck = {.tv_sec = RECHECK_SECONDS};
+  syscall(SYS_futex, &g->state, (long)FUTEX_WAIT_PRIVATE, (long)waiting, &recheck, NULL, 0L);
+}
+
 void unet__gate_close(struct unet__gate *g) {
   uint32_t state = atomic_fetch_add_explicit(&g->state, UNET__GATE_CLOSED, memory_order_acquire) +
                    UNET__GATE_CLOSED;
@@ -27,8 +57,9 @@ void unet__gate_close(struct unet__gate *g) {
         !atomic_compare_exchange_weak_explicit(&g->state, &state, waiting, memory_order_acquire,
                                                memory_order_acquire))
       continue; /* state was reloaded. */
-    /* EINTR and EAGAIN (the word changed) both send it round the loop. */
-    syscall(SYS_futex, &g->state, (long)FUTEX_WAIT_PRIVATE, (long)waiting, NULL, NULL, 0L);
+    /* EINTR, EAGAIN (the word changed) and ETIMEDOUT all send it round
+     * the loop. */
+    sleep_on(g, waiting);
     state = atomic_load_explicit(&g->state, memory_order_acquire);
   }
   /* Nobody is inside: later bounces off the closed gate need no wake-up. */

@@ -41,7 +41,9 @@ static inline bool unet__gate_enter(struct unet__gate *g) {
   return false;
 }
 
-/* Closes the gate and blocks until no thread is inside. At most one caller.
+/* Closes the gate and blocks until no thread is inside, sleeping on a
+ * futex that the last thread to leave wakes (and looking again each second,
+ * should a wake-up be refused). At most one caller.
  * A thread that left may still be finishing its wake-up call on g when this
  * returns: the memory of g must outlive every call that entered it. */
 void unet__gate_close(struct unet__gate *g);

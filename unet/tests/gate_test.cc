@@ -1,6 +1,7 @@
 // The gate (unet/src/gate.c) on its own: Close returns only once every thread
 // inside has left, a closed gate lets nobody in, and bouncing off a closed
 // gate costs no syscall (futex calls are counted by wrapping syscall(2)).
+#include <errno.h>
 #include <linux/futex.h>
 #include <stdarg.h>
 #include <sys/syscall.h>
@@ -18,6 +19,7 @@ namespace {
 std::atomic<const void *> g_watched{nullptr};
 std::atomic<int> g_wakes{0};
 std::atomic<int> g_waits{0};
+std::atomic<bool> g_refuse_wakes{false};  // As a seccomp filter would.
 
 }  // namespace
 
@@ -33,6 +35,10 @@ extern "C" long __wrap_syscall(long number, ...) {
     int op = static_cast<int>(a[1]) & FUTEX_CMD_MASK;
     if (op == FUTEX_WAKE)
       g_wakes++;
+    if (op == FUTEX_WAKE && g_refuse_wakes.load()) {
+      errno = EPERM;
+      return -1;
+    }
     if (op == FUTEX_WAIT)
       g_waits++;
   }
@@ -175,6 +181,23 @@ TEST_F(GateTest, ManyThreadsAgainstACloser) {
     EXPECT_EQ(bounced.load(), kThreads) << "a thread entered the closed gate";
     gate_probe_free(gate);
   }
+}
+
+// A wake-up refused (only a seccomp filter against the library's table
+// can): the sleeping closer looks again within a second and returns,
+// instead of sleeping forever.
+TEST_F(GateTest, ARefusedWakeUpOnlyDelaysTheCloser) {
+  ASSERT_TRUE(gate_probe_enter(gate_));
+  g_refuse_wakes = true;
+  std::thread closer([this] { gate_probe_close(gate_); });
+  while (!(gate_probe_state(gate_) & gate_probe_waiting))
+    std::this_thread::yield();
+  auto start = std::chrono::steady_clock::now();
+  gate_probe_leave(gate_);
+  closer.join();
+  g_refuse_wakes = false;
+  EXPECT_EQ(g_wakes.load(), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 }  // namespace
