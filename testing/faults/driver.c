@@ -493,6 +493,10 @@ static void wake_blocked_reader(bool release) {
   if (release) {
     fd = unet_socket_release(a);
     r = fd;
+    /* A Release whose wake-up failed changed nothing: the reader is still
+     * blocked, and Close (whose shutdown wakes it) is the way out. */
+    if (r < 0)
+      (void)unet_socket_close(a);
   } else {
     r = unet_socket_close(a);
   }

@@ -137,4 +137,6 @@ table=$here/TABLE${quick:+.quick}.md
 python3 $here/campaign.py table "$work/results" "$work/sites.default.json" \
   "$work/sites.go.json" "$work/rules" "$work/meta" >"$table"
 echo "run.sh: $(cut -f6 "$work/results" | sort | uniq -c | tr '\n' ' ')-> $table"
-! cut -f6 "$work/results" | grep -qv '^ok$'
+# Not grep -q in a pipeline: its early exit makes cut's SIGPIPE the
+# pipeline's status under pipefail, which "!" turned into success.
+awk -F'\t' '$6 != "ok" {bad = 1} END {exit bad}' "$work/results"
