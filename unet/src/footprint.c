@@ -162,9 +162,11 @@ static const struct row rows[] = {
                "unet_socket_writer_write_all unet_server_socket_listen "
                "unet_server_socket_accept unet_server_socket_accept_timeout",
          futex, ANY, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0),
-    /* Also on the error paths of the functions that wrap an fd. */
+    /* Also on the error paths of the functions that wrap an fd, and for
+     * fds read_full finds in a credentials room after all. */
     RULE(BOTH, CLOSING " " WRAPPING " unet_control_message_close_fds "
-                        "unet_control_message_take_fds_closing_rest",
+                        "unet_control_message_take_fds_closing_rest "
+                        "unet_socket_reader_read_full",
          close, ANY),
     /* Options and names. */
     RULE(BOTH, "unet_socket_peer_cred unet_socket_check_peer",

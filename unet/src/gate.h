@@ -41,6 +41,13 @@ static inline bool unet__gate_enter(struct unet__gate *g) {
   return false;
 }
 
+/* Closes the gate if no thread is inside, and says whether it did. */
+static inline bool unet__gate_try_close(struct unet__gate *g) {
+  uint32_t open = 0;
+  return atomic_compare_exchange_strong_explicit(&g->state, &open, UNET__GATE_CLOSED,
+                                                 memory_order_acquire, memory_order_relaxed);
+}
+
 /* Closes the gate and blocks until no thread is inside, sleeping on a
  * futex that the last thread to leave wakes (and looking again each second,
  * should a wake-up be refused). At most one caller.

@@ -36,9 +36,8 @@ struct unet_socket {
   /* SOCK_STREAM or SOCK_SEQPACKET; 0 for an fd wrapped by the caller until
    * a call needs to know (see unet__socket_is_record). */
   _Atomic int type;
-  /* UNET__PASSES_*: the options this library turned on, which make the
-   * kernel attach control data to every read (an accepted socket starts
-   * with its server's, as the kernel copies them). */
+  /* UNET__PASSES_*: the options this library turned on on this socket,
+   * which make the kernel attach control data to every read. */
   _Atomic unsigned passes;
 };
 

@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "internal.h"
+#include "nocancel.h"
 
 /* Most buffers a later chunk's sendmsg or recvmsg is given (a window on
  * the stack); the first chunk takes the caller's array as it is. */
@@ -57,6 +59,25 @@ static int check_message(unet_socket *s, int64_t timeout_ns, const unet_control_
     return -EINVAL;
   *ret_total = total;
   return 0;
+}
+
+/* Closes the fds a chunk's credentials room took after all (the socket
+ * stopped passing credentials while the chunk waited, so the room was free
+ * for them), and says MSG_CTRUNC. The rare path: otherwise the room holds
+ * the credentials alone and the kernel drops every fd unopened. */
+static int drop_installed_fds(struct msghdr *msg) {
+  int dropped = 0;
+  for (struct cmsghdr *h = CMSG_FIRSTHDR(msg); h; h = CMSG_NXTHDR(msg, h)) {
+    if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+      continue;
+    for (size_t i = 0; i < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(h) + i * sizeof(int), sizeof(fd));
+      unet__close(fd);
+    }
+    dropped = MSG_CTRUNC;
+  }
+  return dropped;
 }
 
 /* A message resumed past its start: only a stream has a middle. Returns 0,
@@ -152,6 +173,8 @@ static ssize_t read_message(unet_socket_reader *r, int fd, const struct iovec *i
     int delivered = msg.msg_flags & ~MSG_CMSG_CLOEXEC;
     if (own_room && msg.msg_controllen < r->control.len)
       r->control.len = msg.msg_controllen;
+    else if (!own_room && msg.msg_controllen > 0)
+      delivered |= drop_installed_fds(&msg);
     /* Every chunk's flags. */
     r->msg_flags = first ? delivered : r->msg_flags | delivered;
     if (n == 0)

@@ -123,13 +123,9 @@ int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
         unet__close(nfd);
         break;
       }
-      /* The server's type, or 0 (asked when needed) as the server's; the
-       * options the kernel copied from the listener. */
+      /* The server's type, or 0 (asked when needed) as the server's. */
       atomic_store_explicit(&accepted->type,
                             atomic_load_explicit(&s->socket.type, memory_order_relaxed),
-                            memory_order_relaxed);
-      atomic_store_explicit(&accepted->passes,
-                            atomic_load_explicit(&s->socket.passes, memory_order_relaxed),
                             memory_order_relaxed);
       *ret_socket = accepted;
       break;

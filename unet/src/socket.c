@@ -220,13 +220,15 @@ int unet__socket_retire(struct unet_socket *s, bool shutdown_first) {
     while (n < 0 && errno == EINTR);
     /* Only a filter refusing the table's write fails it. Close's shutdown
      * wakes the threads without it; Release has nothing else, and would
-     * wait for them forever: it puts the fd back and fails instead. */
-    if (n != (ssize_t)sizeof(one) && !shutdown_first) {
+     * wait forever for threads inside: then it puts the fd back and fails
+     * instead (with nobody inside, nobody needs waking). */
+    if (n == (ssize_t)sizeof(one) || shutdown_first) {
+      unet__gate_close(&s->gate);
+    } else if (!unet__gate_try_close(&s->gate)) {
       int error = n < 0 ? errno : EIO;
       atomic_store_explicit(&s->fd, fd, memory_order_release);
       return -error;
     }
-    unet__gate_close(&s->gate);
   }
   unet__close(s->efd);
   s->efd = -1;

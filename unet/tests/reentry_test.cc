@@ -358,9 +358,10 @@ TEST_F(ReentryTest, ReleaseBetweenChunksStopsReadFull) {
   unet_control_message_close_fds(&r.control);
 }
 
-// Release's wake-up write refused (a filter against the table): Release
-// fails and puts the fd back, rather than wait forever for a reader blocked
-// in ppoll that nothing else would wake; a second Release wakes it.
+// Release's wake-up write refused (a filter against the table) while a
+// thread is inside: Release fails and puts the fd back, rather than wait
+// forever for a reader blocked in ppoll that nothing else would wake; a
+// second Release wakes it.
 TEST_F(ReentryTest, ReleaseWhoseWakeUpFailsChangesNothing) {
   auto p = MakeSocketPair(false);
   unet_socket *b = p.b.get();
@@ -380,12 +381,28 @@ TEST_F(ReentryTest, ReleaseWhoseWakeUpFailsChangesNothing) {
   reader.join();
   EXPECT_EQ(read_result, -EBADF);
   close(released);
+  // A server with an accept blocked in it: the same.
   unet_server_socket *server = nullptr;
   ASSERT_EQ(unet_bind_and_listen("", false, &server), 0);
+  int accept_result = 0;
+  std::thread acceptor([&] {
+    unet_socket *accepted = nullptr;
+    accept_result = unet_server_socket_accept(server, &accepted);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
   g_fail_call = "write";
   EXPECT_EQ(unet_server_socket_release(server), -EPERM);
   EXPECT_GE(unet_server_socket_fd(server), 0);
+  EXPECT_EQ(unet_server_socket_close(server), 0);  // Its shutdown wakes the accept.
+  acceptor.join();
+  EXPECT_EQ(accept_result, -EBADF);
   unet_server_socket_free(server);
+  // With nobody inside, nobody needs waking: Release completes.
+  auto q = MakeSocketPair(false);
+  g_fail_call = "write";
+  int released_alone = unet_socket_release(q.a.get());
+  EXPECT_GE(released_alone, 0);
+  close(released_alone);
 }
 
 }  // namespace

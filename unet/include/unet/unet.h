@@ -379,7 +379,8 @@ UNET_API int unet_socket_close(unet_socket *s);
  *   -EDEADLK  the calling thread is inside a call of this library
  *   -EINVAL   s is NULL
  *   -EPERM    a seccomp filter refused the wake-up's write (its
- *             errno is passed on): nothing is released
+ *             errno is passed on) while threads are inside: nothing is
+ *             released (calls racing it may answer -EBADF meanwhile)
  * Cost: write, close, and a futex wait while threads are inside.
  *   Go: Socket.Release. */
 UNET_API UNET_MUST_USE int unet_socket_release(unet_socket *s);
@@ -639,9 +640,10 @@ UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struc
  * r->control's room serves the first recvmsg; fds arriving later are
  * dropped by the kernel, never opened here, and flagged (MSG_CTRUNC in
  * r->msg_flags, which gathers every chunk's flags). Credentials a socket
- * passes by this library's calls (pass_credentials, setsockopt, or its
- * listener's) are no reason for MSG_CTRUNC; a pidfd on a later chunk is
- * dropped and flagged. On a record socket (any type but SOCK_STREAM) a
+ * passes by this library's calls (pass_credentials, setsockopt) are no
+ * reason for MSG_CTRUNC; a pidfd on a later chunk is dropped and flagged
+ * (and fds that take the credentials' room because they were turned off
+ * while the chunk waited are closed and flagged). On a record socket (any type but SOCK_STREAM) a
  * shorter record ends the call. Close or Release stops it between chunks.
  * Returns: the message's bytes (on a stream, the total).
  * Errors (and the socket's, r->socket):
@@ -751,7 +753,8 @@ UNET_API int unet_server_socket_close(unet_server_socket *s);
  *   -EDEADLK  the calling thread is inside a call of this library
  *   -EINVAL   s is NULL
  *   -EPERM    a seccomp filter refused the wake-up's write (its
- *             errno is passed on): nothing is released
+ *             errno is passed on) while threads are inside: nothing is
+ *             released (calls racing it may answer -EBADF meanwhile)
  * Cost: as unet_socket_release(). Go: ServerSocket.Release. */
 UNET_API UNET_MUST_USE int unet_server_socket_release(unet_server_socket *s);
 
