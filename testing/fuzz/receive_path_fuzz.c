@@ -193,7 +193,8 @@ static void receive(unet_socket *s, struct input *in) {
   if (next(in) % 4 == 0) {
     size_t progress = 0;
     n = unet_socket_reader_read_full(&r, iov, nbufs, &progress);
-    if (progress > total || (n >= 0 && (size_t)n != total))
+    /* A stream's message is the buffers' total; a record may be shorter. */
+    if (progress > total || (n >= 0 && (size_t)n != progress))
       abort();
     /* Its first chunk's control message stays whatever follows; a 0-byte
      * read_full makes no syscall. */
