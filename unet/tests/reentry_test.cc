@@ -219,7 +219,7 @@ TEST_F(ReentryTest, ReadFullAcrossChunksWithFds) {
 TEST_F(ReentryTest, WriteAllOf65Buffers) {
   AtEverySite([] {
     auto p = MakeSocketPair(false);
-    char bytes[65];
+    char bytes[65] = {};
     struct iovec iov[65];
     for (int i = 0; i < 65; i++)
       iov[i] = {&bytes[i], 1};
