@@ -139,14 +139,10 @@ static inline int unet__socket_enter(struct unet_socket *s) {
 
 struct unet__deadline;
 
-/* One successful sendmsg or recvmsg on s, as Go's WriteVec/ReadVec: retry
- * EINTR; on EAGAIN return it when not blocking, else spin (reads, if the
- * socket asks for it) and wait. Returns the syscall's count or a negative
- * errno. */
-ssize_t unet__transfer(unet_socket *s, struct msghdr *msg, int flags, bool write, bool blocking,
-                       struct unet__deadline *deadline);
-
-/* unet__transfer for a caller already inside s's gate with its fd. */
+/* One successful sendmsg or recvmsg on s, as Go's WriteVec/ReadVec, for a
+ * caller inside s's gate with its fd: retry EINTR; on EAGAIN return it when
+ * not blocking, else spin (reads, if the socket asks for it) and wait.
+ * Returns the syscall's count or a negative errno. */
 ssize_t unet__transfer_inside(unet_socket *s, int fd, struct msghdr *msg, int flags, bool write,
                               bool blocking, struct unet__deadline *deadline);
 

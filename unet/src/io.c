@@ -7,8 +7,9 @@
 #include "internal.h"
 #include "nocancel.h"
 
-ssize_t unet__transfer(unet_socket *s, struct msghdr *msg, int flags, bool write, bool blocking,
-                       struct unet__deadline *deadline) {
+/* unet__transfer_inside, entering and leaving s's gate around it. */
+static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool write, bool blocking,
+                        struct unet__deadline *deadline) {
   int fd = unet__socket_enter(s);
   if (fd < 0)
     return fd;
@@ -95,7 +96,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
   int flags = MSG_DONTWAIT | MSG_TRUNC | (r->inheritable_fds ? 0 : MSG_CMSG_CLOEXEC);
   struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
 
-  ssize_t n = unet__transfer(r->socket, &msg, flags, false, r->blocking, &deadline);
+  ssize_t n = transfer(r->socket, &msg, flags, false, r->blocking, &deadline);
   if (n < 0)
     return n;
 
@@ -128,7 +129,7 @@ ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov
 
   struct unet__deadline deadline = {.timeout_ns = w->timeout_ns};
 
-  return unet__transfer(w->socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true, w->blocking, &deadline);
+  return transfer(w->socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true, w->blocking, &deadline);
 }
 
 ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len) {

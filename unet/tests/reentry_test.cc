@@ -1,8 +1,7 @@
 // "Inside a call", tested at every syscall site: a signal handler's Close,
 // Release and free on the socket a call of the same thread is inside answer
 // -EDEADLK and touch nothing, wherever the handler lands. Every libc call the
-// library makes (and its internal unet__transfer calls) is wrapped at link
-// time; the N-th event (before or after any of them) runs the handler's
+// library makes is wrapped at link time; the N-th event (before or after any of them) runs the handler's
 // calls there, for N = 1, 2, ... until the scenario runs out of events. A
 // freed socket, double free or fd closed under the call is AddressSanitizer's
 // (or the fd check's) to see.
@@ -127,9 +126,6 @@ UNET_TIME64_TWIN(recvmsg, __recvmsg64)
 UNET_TIME64_TWIN(sendmsg, __sendmsg64)
 UNET_TIME64_TWIN(getsockopt, __getsockopt64)
 UNET_TIME64_TWIN(setsockopt, __setsockopt64)
-WRAP(ssize_t, unet__transfer,
-     (unet_socket * s, struct msghdr *msg, int flags, bool w, bool b, void *d),
-     (s, msg, flags, w, b, d))
 
 extern "C" int __real_fcntl(int fd, int cmd, ...);
 extern "C" int __wrap_fcntl(int fd, int cmd, ...) {
