@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The manual pages, generated from the header: one page in section 3 for
 every UNET_API function of unet/include/unet/unet.h, and libunet(7) from
-the header's opening comment. The header is the one source of truth; the
+the header's opening comment and docs/README.md's list of chapters. The header is the one source of truth; the
 pages are committed (man/) so that CMake installs them without Python, and
 --check fails when they differ from what the header gives now.
 
@@ -184,7 +184,7 @@ def sentence(text, capital=False):
     """text ending in a period; with capital, a plain first word (not an
     identifier or a call) capitalised."""
     text = text.strip()
-    if capital and re.match(r"^[a-z]+\b(?![(_])", text):
+    if capital and re.match(r"^[a-z]+\b(?![(_/.])", text):
         text = text[:1].upper() + text[1:]
     return text if not text or text.endswith(".") else text + "."
 
@@ -220,7 +220,8 @@ def page(name, declaration, comment, date):
 
 
 def overview(date):
-    """libunet(7): the header's opening comment, its headings as sections."""
+    """libunet(7): the header's opening comment, its headings as sections,
+    then the docs/ chapters as docs/README.md lists them."""
     text = open(HEADER).read()
     opening = comment_text(text[:text.index("*/") + 2].splitlines())
     out = ['.TH LIBUNET 7 "%s" "libunet %s" "libunet manual"' % (date, version()),
@@ -242,6 +243,10 @@ def overview(date):
                 out.append(".PP")  # The list ended: back at the text's indent.
                 in_list = False
             out.append(escape(line.strip()))
+    out += [".SH DOCUMENTATION",
+            "The source tree's docs/ holds the narrative, one subject a file:"]
+    for path, summary in chapters():
+        out += [".TP", ".I docs/%s" % path, escape(sentence(summary, capital=True))]
     names = [name for name, _, _ in functions()]
     out += [".SH SEE ALSO"] + [".BR %s (3)%s" % (n, "," if k < len(names) - 1 else "")
                                for k, n in enumerate(names)]
@@ -253,6 +258,15 @@ def overview(date):
             continue
         tidy.append(line)
     return "\n".join(tidy) + "\n"
+
+
+def chapters():
+    """[(file, summary)] of docs/README.md's list, markdown removed."""
+    index = open(os.path.join(REPO, "docs/README.md")).read()
+    found = re.findall(r"^- \[([\w.-]+\.md)\]\([\w.-]+\.md\): (.+)$", index, re.M)
+    if not found:
+        raise ContractError("docs/README.md: no '- [file.md](file.md): summary' list")
+    return [(path, summary.replace("`", "")) for path, summary in found]
 
 
 def release_date():

@@ -1,35 +1,25 @@
 /*
  * libunet: gVisor's Go package gvisor.dev/gvisor/pkg/unet, in C.
- *
- * Unix domain sockets (SOCK_STREAM and SOCK_SEQPACKET) that pass bytes and
- * file descriptors with the corner cases of the Go package, so a C process
- * and a Go process using pkg/unet see the same behaviour on one socket.
- * The narrative lives in docs/ (docs/README.md is its index); this header
- * holds the contracts.
+ * Unix domain sockets passing bytes and fds with the Go package's corner
+ * cases, so a C process and a Go process see the same behaviour on one
+ * socket. This header holds the contracts; docs/README.md indexes the
+ * narrative.
  *
  * Conventions
- *   Functions return 0 or a count on success and a negative errno on
- *   failure; UNET_EOF and UNET_ETRUNC are Go's io.EOF and "message
- *   truncated"; errno is never part of a contract. Out-parameters (ret_*)
- *   are written only on success. A NULL object or out-parameter is
- *   -EINVAL; a closed or released socket -EBADF; a socket this process
- *   inherited (fork) -ECHILD.
- *   Sockets are opaque and heap allocated: the caller frees them with
- *   unet_socket_free() / unet_server_socket_free(); Close ends the fd's
- *   use, free releases the memory. Control messages, readers and writers
- *   are plain caller-owned structs without heap memory. An fd argument is
- *   borrowed unless the contract says the call takes it.
- *   Reads, writes, accepts and option calls may run concurrently on one
- *   socket; Close or Release from any thread wakes them and waits until
- *   they have left before the fd is closed. Free a socket only once no
- *   thread can call into it and every thread that did has returned.
- *   Readers, writers and control messages are one per thread.
- *   Each contract gives a summary, Returns, Errors (one code per line),
- *   Cost (the syscalls made) and Go (the Go function it mirrors).
- *
- * Threads, fork, signals and cancellation: docs/fork-signals-cancellation.md.
- * Syscall footprints and seccomp: docs/seccomp-and-footprints.md and
- * unet/SYSCALLS.md. Whole messages: docs/messages.md.
+ *   Calls return 0 or a count, or a negative errno (errno itself is never
+ *   part of a contract); UNET_EOF and UNET_ETRUNC are Go's io.EOF and
+ *   "message truncated". Out-parameters (ret_*) are written only on
+ *   success. "The socket's" errors, shared by every call on a socket: a
+ *   NULL object is -EINVAL, a closed or released one -EBADF, one this
+ *   process inherited (fork) -ECHILD. An fd argument is borrowed unless the
+ *   contract says the call takes it.
+ *   Sockets are opaque heap objects: Close ends the fd's use, free releases
+ *   the memory once no thread can call in. Reads, writes, accepts and
+ *   options may run concurrently; Close or Release wakes them and waits
+ *   until they have left. Readers, writers and control messages are plain
+ *   structs, one per thread.
+ *   Threads, fork and signals: docs/fork-signals-cancellation.md. Syscall
+ *   footprints and seccomp: docs/seccomp-and-footprints.md, unet/SYSCALLS.md.
  */
 #ifndef UNET_UNET_H_
 #define UNET_UNET_H_
@@ -48,13 +38,11 @@ extern "C" {
 #define UNET_VERSION_MAJOR 0
 #define UNET_VERSION_MINOR 2
 #define UNET_VERSION_PATCH 0
-/* (major << 16) | (minor << 8) | patch, as unet_version() returns it. */
 #define UNET_VERSION_HEX \
   ((UNET_VERSION_MAJOR << 16) | (UNET_VERSION_MINOR << 8) | UNET_VERSION_PATCH)
 
-/* The public API: default visibility whatever the includer's settings. */
+/* The public API, visible whatever the includer's settings. */
 #define UNET_API __attribute__((visibility("default")))
-
 /* On results that are fds the caller must close. */
 #define UNET_MUST_USE __attribute__((warn_unused_result))
 
@@ -65,23 +53,16 @@ extern "C" {
  * is lost (Go's errMessageTruncated, whose n is the buffers' total). */
 #define UNET_ETRUNC (-4098)
 
-/* Listen backlog of unet_server_socket_listen (Go's). */
-#define UNET_LISTEN_BACKLOG 16
-
-/* Most fds in one message: the kernel's SCM_MAX_FD. */
-#define UNET_MAX_FDS 253
-
-/* Longest socket name in bytes: sun_path less a terminating NUL (Go's). */
-#define UNET_MAX_NAME 107
+#define UNET_LISTEN_BACKLOG 16 /* Go's listen backlog */
+#define UNET_MAX_FDS 253       /* most fds in one message: SCM_MAX_FD */
+#define UNET_MAX_NAME 107      /* longest socket name: sun_path less a NUL */
 
 /* CMSG_SPACE(n) of Linux's <sys/socket.h>, without needing it. */
 #define UNET__CMSG_ALIGN(n) (((n) + sizeof(size_t) - 1) & ~(sizeof(size_t) - 1))
 #define UNET__CMSG_SPACE(n) \
   (UNET__CMSG_ALIGN(sizeof(size_t) + 2 * sizeof(int)) + UNET__CMSG_ALIGN(n))
 
-/* Bytes of control data a unet_control_message holds: UNET_MAX_FDS fds,
- * credentials and a pidfd, each in its own message (1088 on 64-bit Linux,
- * 1064 on 32-bit). */
+/* A control message's room: UNET_MAX_FDS fds, credentials and a pidfd. */
 #define UNET_CONTROL_CAPACITY                                                         \
   (UNET__CMSG_SPACE(UNET_MAX_FDS * sizeof(int)) + UNET__CMSG_SPACE(3 * sizeof(int)) + \
    UNET__CMSG_SPACE(sizeof(int)))
@@ -96,8 +77,8 @@ struct ucred; /* <sys/socket.h> with _GNU_SOURCE */
 UNET_API const char *unet_strerror(int code);
 
 /* unet_version - the version of the library linked at run time
- * Compare it with UNET_VERSION_HEX; the soname carries compatibility
- * (docs/cmake.md, ABI policy).
+ * Compare with UNET_VERSION_HEX; the soname carries compatibility
+ * (docs/cmake.md).
  * Returns: (major << 16) | (minor << 8) | patch.
  * Cost: none. Go: beyond Go (liburing's io_uring_major_version, libuv's uv_version). */
 UNET_API unsigned unet_version(void);
@@ -109,10 +90,8 @@ UNET_API const char *unet_version_string(void);
 
 /* -- Syscall footprints: docs/seccomp-and-footprints.md ------------------ */
 
-/* Every fd the library creates is close-on-exec. */
-#define UNET_FOOTPRINT_DEFAULT 0
-/* Every call carries exactly the flags of gVisor's Go unet. */
-#define UNET_FOOTPRINT_GO 1
+#define UNET_FOOTPRINT_DEFAULT 0 /* every fd the library creates is close-on-exec */
+#define UNET_FOOTPRINT_GO 1      /* every call carries gVisor's Go unet's flags */
 
 /* unet_set_footprint - pick the syscall footprint of new sockets
  * Process-wide and thread-safe; a socket keeps the footprint it was made
@@ -125,12 +104,8 @@ UNET_API int unet_set_footprint(int footprint);
 
 /* One syscall the library may make, as a seccomp rule. */
 typedef struct unet_syscall_rule {
-  const char *name; /* as the kernel and libseccomp name it: "recvmsg" */
-  /* Its number on the ABI the library was built for (exact on x86_64 and
-   * aarch64; 32-bit x86 glibc uses mmap2, fcntl64, getuid32 for some, and
-   * with a 64-bit time_t SO_SNDTIMEO is SO_SNDTIMEO_NEW, retried as the old
-   * option on kernels before 5.1). */
-  long nr;
+  const char *name;      /* as the kernel and libseccomp name it: "recvmsg" */
+  long nr;               /* its number on the ABI built for (unet/SYSCALLS.md) */
   unsigned args_checked; /* bit i set: argument i always equals args[i] */
   uint64_t args[6];
   const char *used_by; /* the public functions making it, space-separated */
@@ -150,14 +125,10 @@ typedef struct unet_syscall_rule {
 UNET_API const unet_syscall_rule *unet_syscall_rule_at(int footprint, size_t index);
 
 /* -- Control messages (Go: type ControlMessage []byte) -------------------
- *
- * Ancillary data: the fds to send (pack) or the room to receive (enable),
- * then what the kernel delivered. Inline storage: nothing here allocates.
- */
+ * The fds to send (pack) or the room to receive (enable), then what the
+ * kernel delivered, in inline storage: nothing here allocates. */
 typedef struct unet_control_message {
-  /* Bytes in use (Go's len(ControlMessage)); 0: no control message.
-   * Read-only for callers. */
-  size_t len;
+  size_t len; /* bytes in use (Go's len(ControlMessage)); read-only */
   union {
     size_t align; /* aligned for struct cmsghdr */
     unsigned char bytes[UNET_CONTROL_CAPACITY];
@@ -174,9 +145,9 @@ typedef struct unet_control_message {
 UNET_API void unet_control_message_init(unet_control_message *c);
 
 /* unet_control_message_enable_fds - make room to receive count fds
- * The room is CMSG_SPACE(count * 4) bytes, as in Go: on 64-bit Linux an odd
- * count rounds up by one. With count 0 the kernel closes fds sent anyway.
- * Replaces any room made before.
+ * CMSG_SPACE(count * 4) bytes, as in Go (an odd count rounds up on 64-bit
+ * Linux), replacing any room made before. With 0 the kernel closes fds
+ * sent anyway.
  * Returns: 0.
  * Errors:
  *   -EINVAL  c is NULL, or count is outside [0, UNET_MAX_FDS]
@@ -184,8 +155,8 @@ UNET_API void unet_control_message_init(unet_control_message *c);
 UNET_API int unet_control_message_enable_fds(unet_control_message *c, int count);
 
 /* unet_control_message_extract_fds - copy out the received fds
- * The fds (those >= 0, in order) stay in c, as in Go: the caller closes
- * them or calls close_fds; take_fds moves them out instead.
+ * The fds (those >= 0, in order) stay in c, as in Go: close them or call
+ * close_fds; take_fds moves them out instead.
  * Returns: how many fds were copied into ret_fds.
  * Errors:
  *   -EINVAL   c is NULL, ret_fds is NULL with max_fds > 0, the data is
@@ -196,15 +167,14 @@ UNET_API UNET_MUST_USE int unet_control_message_extract_fds(unet_control_message
                                                             size_t max_fds);
 
 /* unet_control_message_close_fds - close every received fd still in c
- * SCM_RIGHTS fds and a received pidfd, whatever else is there, each marked
- * closed so a second call closes nothing twice; taken fds are not touched.
- * A NULL c is ignored.
+ * SCM_RIGHTS fds and a pidfd, each marked closed so a second call closes
+ * nothing twice; taken fds are not touched. A NULL c is ignored.
  * Cost: one close per fd. Go: ControlMessage.CloseFDs (which stops at other messages). */
 UNET_API void unet_control_message_close_fds(unet_control_message *c);
 
 /* unet_control_message_pack_fds - put fds in c for the next write
- * One SCM_RIGHTS message of fds[0..count); the caller keeps the fds (the
- * kernel duplicates them). count 0 makes an empty message, as Go does.
+ * One SCM_RIGHTS message of fds[0..count), which stay the caller's; count
+ * 0 makes an empty message, as in Go.
  * Returns: 0.
  * Errors:
  *   -EINVAL  c is NULL, fds is NULL with count > 0, or count is outside
@@ -218,8 +188,7 @@ UNET_API int unet_control_message_pack_fds(unet_control_message *c, const int *f
 UNET_API void unet_control_message_unpack_fds(unet_control_message *c);
 
 /* unet_control_message_enable_credentials - add room for credentials
- * Added to what enable_fds made (call it first). They arrive only on a
- * socket passing them (unet_socket_pass_credentials).
+ * After enable_fds; they arrive on a socket passing them.
  * Returns: 0.
  * Errors:
  *   -EINVAL  c is NULL, or no room is left
@@ -227,8 +196,8 @@ UNET_API void unet_control_message_unpack_fds(unet_control_message *c);
 UNET_API int unet_control_message_enable_credentials(unet_control_message *c);
 
 /* unet_control_message_enable_pidfd - add room for the sender's pidfd
- * Added to what enable_fds made. It arrives (Linux 6.5+) only on a socket
- * passing pidfds; it is then an fd of this process: take it or close_fds.
+ * After enable_fds; it arrives (Linux 6.5+) on a socket passing pidfds, an
+ * fd of this process then: take it or close_fds.
  * Returns: 0.
  * Errors:
  *   -EINVAL  c is NULL, or no room is left
@@ -236,9 +205,9 @@ UNET_API int unet_control_message_enable_credentials(unet_control_message *c);
 UNET_API int unet_control_message_enable_pidfd(unet_control_message *c);
 
 /* unet_control_message_pack_credentials - add credentials to what is packed
- * cred, or this process's pid, uid and gid when cred is NULL. The kernel
- * checks them on the write: another pid needs CAP_SYS_ADMIN (-EPERM) and
- * must exist (-ESRCH); other ids need CAP_SETUID or CAP_SETGID.
+ * cred, or this process's ids when NULL. The kernel checks them at the
+ * write: another pid needs CAP_SYS_ADMIN (-EPERM) and must exist (-ESRCH),
+ * other ids CAP_SETUID or CAP_SETGID.
  * Returns: 0.
  * Errors:
  *   -EINVAL  c is NULL, or no room is left
@@ -258,9 +227,8 @@ UNET_API int unet_control_message_credentials(const unet_control_message *c,
                                               struct ucred *ret_cred);
 
 /* unet_control_message_take_fds - move the received fds out of c
- * As extract_fds, but the caller owns the fds and their slots in c become
- * -1 (close_fds skips them), and other messages (credentials, pidfds) are
- * skipped rather than refused.
+ * As extract_fds, but the fds become the caller's (their slots -1, which
+ * close_fds skips) and credentials and pidfds are skipped, not refused.
  * Returns: how many fds were moved into ret_fds.
  * Errors:
  *   -ENOBUFS  more than max_fds fds are there (nothing is taken)
@@ -271,7 +239,7 @@ UNET_API UNET_MUST_USE int unet_control_message_take_fds(unet_control_message *c
                                                          size_t max_fds);
 
 /* unet_control_message_take_pidfd - move the received pidfd out of c
- * The caller owns it; its slot becomes INT_MIN, below every errno.
+ * It becomes the caller's; its slot becomes INT_MIN, below every errno.
  * Returns: the pidfd.
  * Errors:
  *   -ENOENT   none arrived, or it was taken or closed
@@ -283,7 +251,7 @@ UNET_API UNET_MUST_USE int unet_control_message_take_fds(unet_control_message *c
 UNET_API UNET_MUST_USE int unet_control_message_take_pidfd(unet_control_message *c);
 
 /* unet_control_message_count_fds - count the received fds in c
- * Every SCM_RIGHTS message; taken or closed slots do not count.
+ * Taken or closed slots do not count.
  * Returns: the count, the array size take_fds and extract_fds need.
  * Errors:
  *   -EINVAL  c is NULL, or the data is malformed
@@ -291,23 +259,22 @@ UNET_API UNET_MUST_USE int unet_control_message_take_pidfd(unet_control_message 
 UNET_API int unet_control_message_count_fds(const unet_control_message *c);
 
 /* unet_control_message_take_fds_closing_rest - take up to max_fds, close the rest
- * In order, as take_fds; a peer sending more than a protocol allows costs
- * nothing but their close.
+ * In order, as take_fds: a peer sending more than a protocol allows costs
+ * only their close.
  * Returns: how many fds were moved into ret_fds.
  * Errors:
  *   -EINVAL  c is NULL, ret_fds is NULL with max_fds > 0, or the data is
  *            malformed (nothing is taken or closed)
  * Cost: one close per fd beyond max_fds. Go: beyond Go. */
 UNET_API UNET_MUST_USE int unet_control_message_take_fds_closing_rest(unet_control_message *c,
-                                                                      int *ret_fds,
-                                                                      size_t max_fds);
+                                                                      int *ret_fds, size_t max_fds);
 
 /* -- Sockets (Go: type Socket) -------------------------------------------- */
 typedef struct unet_socket unet_socket;
 
 /* unet_socket_new - wrap a connected Unix socket
- * Takes fd on success only (on failure it is the caller's, unchanged); makes
- * it non-blocking, as Go.
+ * Takes fd on success only (on failure it is unchanged, the caller's) and
+ * makes it non-blocking, as Go.
  * Returns: 0, with *ret_socket set.
  * Errors:
  *   -EBADF   fd is negative or not open
@@ -315,12 +282,12 @@ typedef struct unet_socket unet_socket;
  *   -ENOMEM  no memory for the socket object
  *   -EMFILE  no fd for its eventfd (or -ENFILE)
  * Cost: fcntl F_GETFL (and F_SETFL), eventfd2, one allocation; the process's
- *   first socket also maps its identity page (mmap, madvise). Go: NewSocket. */
+ *   first socket maps its identity page (mmap, madvise). Go: NewSocket. */
 UNET_API int unet_socket_new(int fd, unet_socket **ret_socket);
 
 /* unet_socketpair - create a connected pair, both ends wrapped
- * socketpair(AF_UNIX, SOCK_SEQPACKET if packet else SOCK_STREAM, with
- * SOCK_CLOEXEC). On failure nothing is left open.
+ * SOCK_SEQPACKET if packet, else SOCK_STREAM; close-on-exec. On failure
+ * nothing is left open.
  * Returns: 0, with *ret_a and *ret_b set; or the socketpair or eventfd2 errno.
  * Errors:
  *   -EINVAL  an out-parameter is NULL
@@ -329,9 +296,9 @@ UNET_API int unet_socket_new(int fd, unet_socket **ret_socket);
 UNET_API int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b);
 
 /* unet_connect - connect to the server named addr
- * addr is a path, or an abstract name when it starts with '@', encoded as
- * Go's unix.SockaddrUnix. The connect blocks while the listener's backlog
- * is full, as in Go. Nothing is left open on failure.
+ * A path, or an abstract name when it starts with '@' (Go's
+ * unix.SockaddrUnix). Blocks while the backlog is full, as Go; nothing is
+ * left open on failure.
  * Returns: 0, with *ret_socket set; or the socket or connect errno
  *   (-ENOENT, -ECONNREFUSED, ...).
  * Errors:
@@ -341,8 +308,8 @@ UNET_API int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret
 UNET_API int unet_connect(const char *addr, bool packet, unet_socket **ret_socket);
 
 /* unet_connect_timeout - unet_connect, waiting at most timeout_ns
- * For room in the listener's backlog (0: forever); the defence against a
- * server, or a squatter on an abstract name, that never accepts.
+ * For room in the listener's backlog (0: forever), against a server or a
+ * squatter on an abstract name that never accepts.
  * Returns: as unet_connect().
  * Errors:
  *   -ETIMEDOUT  the backlog stayed full for timeout_ns
@@ -354,11 +321,10 @@ UNET_API int unet_connect_timeout(const char *addr, bool packet, int64_t timeout
                                   unet_socket **ret_socket);
 
 /* unet_socket_close - shut down, wake the threads inside, close the fd
- * In Go's order: shutdown(SHUT_RDWR) (for every process sharing the
- * connection), a wake-up through the eventfd, a wait until the threads
- * inside have left, then close. Blocked reads and writes return -EBADF (or
- * UNET_EOF, -EPIPE when the shutdown reaches them first). Does not free s.
- * In a process that inherited s it closes that process's copies only.
+ * In Go's order: shutdown(SHUT_RDWR), a wake-up, a wait until the threads
+ * inside have left, close. Their blocked calls return -EBADF (or UNET_EOF,
+ * -EPIPE when the shutdown reaches them first). Does not free s. In a
+ * process that inherited s it closes that process's copies only.
  * Returns: 0.
  * Errors:
  *   -EBADF    s is already closed or released
@@ -370,17 +336,17 @@ UNET_API int unet_connect_timeout(const char *addr, bool packet, int64_t timeout
 UNET_API int unet_socket_close(unet_socket *s);
 
 /* unet_socket_release - give up the fd without closing it
- * Wakes and waits as Close, without the shutdown; the caller owns the fd
- * (non-blocking). In a process that inherited s it hands over that
+ * Wakes and waits as Close, without the shutdown; the fd (non-blocking)
+ * becomes the caller's. In a process that inherited s it hands over that
  * process's copy, waking nothing.
  * Returns: the fd.
  * Errors:
  *   -EBADF    s is already closed or released
  *   -EDEADLK  the calling thread is inside a call of this library
  *   -EINVAL   s is NULL
- *   -EPERM    a seccomp filter refused the wake-up's write (its
- *             errno is passed on) while threads are inside: nothing is
- *             released (calls racing it may answer -EBADF meanwhile)
+ *   -EPERM    a seccomp filter refused the wake-up's write (its errno is
+ *             passed on) while threads are inside: nothing is released
+ *             (calls racing it may answer -EBADF meanwhile)
  * Cost: write, close, and a futex wait while threads are inside.
  *   Go: Socket.Release. */
 UNET_API UNET_MUST_USE int unet_socket_release(unet_socket *s);
@@ -419,10 +385,9 @@ UNET_API int unet_socket_setsockopt(unet_socket *s, int level, int name, const v
                                     size_t len);
 
 /* unet_socket_peer_cred - the peer's pid, uid and gid (SO_PEERCRED)
- * On an accepted socket, the process that connected, as it was at
- * connect(2); on a connecting socket, the process that called listen(2),
- * as it was then (not necessarily the one that accepts); on a socketpair,
- * its creator.
+ * Accepted: the process that connected, as at connect(2); connecting: the
+ * one that called listen(2), as then (not necessarily the acceptor);
+ * socketpair: its creator.
  * Returns: 0, with *ret_cred set; or the getsockopt errno.
  * Errors (and the socket's, s):
  *   -EINVAL  s or ret_cred is NULL
@@ -431,7 +396,7 @@ UNET_API int unet_socket_peer_cred(unet_socket *s, struct ucred *ret_cred);
 
 /* unet_socket_peer_name - the peer's raw sockaddr (getpeername)
  * Family then path, of the kernel's length, as Go returns it: 2 bytes when
- * unnamed, a leading NUL when abstract. sizeof(struct sockaddr_un) fits all.
+ * unnamed, a leading NUL when abstract; sizeof(struct sockaddr_un) fits all.
  * Returns: the length; buf holds it.
  * Errors (and the socket's, s):
  *   -ENOBUFS  the name is longer than len (buf untouched)
@@ -476,14 +441,12 @@ UNET_API ssize_t unet_socket_write(unet_socket *s, const void *buf, size_t len);
  * Cost: as unet_socket_close(), then free. Go: none (C only). */
 UNET_API void unet_socket_free(unet_socket *s);
 
-/* unet_socket_set_spin: spin up to 20 us, only while spinning pays. */
-#define UNET_SPIN_ADAPTIVE (-1)
+#define UNET_SPIN_ADAPTIVE (-1) /* spin up to 20 us, only while it pays */
 
 /* unet_socket_set_spin - retry reads for spin_ns before sleeping
- * Blocking reads retry the non-blocking recvmsg for up to spin_ns ns
- * before ppoll; 0 (the default) is Go's wait at once. UNET_SPIN_ADAPTIVE
- * spins only while spins find data (docs/performance.md). A spinning read
- * may answer UNET_EOF where a waiting one answers -ECONNRESET.
+ * Blocking reads retry recvmsg for up to spin_ns before ppoll; 0 (the
+ * default) waits at once, as Go. UNET_SPIN_ADAPTIVE spins while spins find
+ * data. A spinning read may answer UNET_EOF for -ECONNRESET.
  * Returns: 0.
  * Errors (and the socket's, s):
  *   -EINVAL  s is NULL, or spin_ns is below UNET_SPIN_ADAPTIVE
@@ -491,17 +454,16 @@ UNET_API void unet_socket_free(unet_socket *s);
 UNET_API int unet_socket_set_spin(unet_socket *s, int64_t spin_ns);
 
 /* unet_socket_pass_credentials - turn SO_PASSCRED on or off
- * With it on, messages sent afterwards carry the sender's credentials. It
- * autobinds an unnamed SOCK_SEQPACKET socket at its next send, as in Go
- * (docs/who-may-connect.md).
+ * Messages sent afterwards carry the sender's credentials. It autobinds an
+ * unnamed SOCK_SEQPACKET socket at its next send, as in Go.
  * Returns: 0, or the setsockopt errno.
  * Errors (and the socket's, s):
  * Cost: setsockopt. Go: beyond Go. */
 UNET_API int unet_socket_pass_credentials(unet_socket *s, bool on);
 
 /* unet_socket_pass_pidfd - turn SO_PASSPIDFD on or off (Linux 6.5+)
- * With it on, messages sent afterwards carry a pidfd of the sender; it
- * autobinds as unet_socket_pass_credentials() does.
+ * Messages sent afterwards carry a pidfd of the sender; it autobinds as
+ * unet_socket_pass_credentials() does.
  * Returns: 0, or the setsockopt errno.
  * Errors (and the socket's, s):
  *   -ENOPROTOOPT  the kernel is older than 6.5
@@ -516,14 +478,12 @@ UNET_API int unet_socket_pass_pidfd(unet_socket *s, bool on);
  * Cost: getsockopt. Go: beyond Go. */
 UNET_API UNET_MUST_USE int unet_socket_peer_pidfd(unet_socket *s);
 
-/* unet_socket_check_peer(): any uid, or any gid. */
-#define UNET_ANY_ID ((unsigned)-1)
+#define UNET_ANY_ID ((unsigned)-1) /* unet_socket_check_peer(): any id */
 
 /* unet_socket_check_peer - refuse a peer without the given uid and gid
- * The peer is unet_socket_peer_cred()'s: on a connecting socket, whoever
- * called listen(2) as it was then, not whoever accepts: an abstract name's
- * defence against a squatter. UNET_ANY_ID matches any id. With ret_pidfd,
- * a pidfd of the same process (pid reuse cannot swap it), the caller's.
+ * The peer of unet_socket_peer_cred(): on a connecting socket, whoever
+ * called listen(2), not whoever accepts (a squatter's abstract name).
+ * With ret_pidfd, a pidfd of that process too (pid reuse cannot swap it).
  * Returns: 0.
  * Errors (and the socket's, s):
  *   -EACCES       the uid or gid differ (nothing returned)
@@ -532,38 +492,34 @@ UNET_API UNET_MUST_USE int unet_socket_peer_pidfd(unet_socket *s);
 UNET_API int unet_socket_check_peer(unet_socket *s, uid_t uid, gid_t gid, int *ret_pidfd);
 
 /* -- Readers and writers (Go: SocketReader, SocketWriter) ----------------
- *
- * One vectored receive or send with the embedded control message. The
- * socket is borrowed and must outlive them.
- */
+ * One vectored receive or send with the embedded control message; the
+ * socket is borrowed and must outlive them. */
 typedef struct unet_socket_reader {
   unet_socket *socket; /* borrowed */
   bool blocking;       /* wait for data (true) or return -EAGAIN */
   /* Beyond Go: received fds are close-on-exec (MSG_CMSG_CLOEXEC) unless
-   * this is true; unet_socket_reader_init() sets it in the Go footprint. */
+   * this is true, as init sets it in the Go footprint. */
   bool inheritable_fds;
-  /* Beyond Go: when blocking, give up after this long with -ETIMEDOUT, from
-   * the call's first wait (0: wait forever, as Go). */
+  /* Beyond Go: a blocking call gives up after this long (0: never). */
   int64_t timeout_ns;
-  /* The output flags of the last successful read: MSG_CTRUNC (fds or
-   * credentials dropped for lack of room), MSG_TRUNC (a record was cut). */
+  /* The last successful read's MSG_CTRUNC (fds or credentials dropped for
+   * lack of room) and MSG_TRUNC (a record was cut). */
   int msg_flags;
   unet_control_message control; /* enable fds here before reading */
   void *reserved[4];            /* zeroed by init; do not touch */
 } unet_socket_reader;
 
 typedef struct unet_socket_writer {
-  unet_socket *socket; /* borrowed */
-  bool blocking;       /* wait for room (true) or return -EAGAIN */
-  int64_t timeout_ns;  /* as the reader's */
+  unet_socket *socket;          /* borrowed */
+  bool blocking;                /* wait for room (true) or return -EAGAIN */
+  int64_t timeout_ns;           /* as the reader's */
   unet_control_message control; /* pack fds here before writing */
   void *reserved[4];            /* zeroed by init; do not touch */
 } unet_socket_writer;
 
 /* unet_socket_reader_init - set up a reader of s
- * Empty control message, no timeout, inheritable_fds as s's footprint makes
- * it (true in the Go footprint). A NULL r is ignored; a NULL s makes reads
- * answer -EINVAL.
+ * Empty control message, no timeout, inheritable_fds as s's footprint says.
+ * A NULL r is ignored; a NULL s makes reads answer -EINVAL.
  * Cost: none. Go: Socket.Reader. */
 UNET_API void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s, bool blocking);
 
@@ -575,9 +531,8 @@ UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, boo
 
 /* unet_socket_reader_readv - receive once into iov, with control data
  * One successful recvmsg(MSG_DONTWAIT | MSG_TRUNC, and MSG_CMSG_CLOEXEC
- * unless r->inheritable_fds) with r->control's room; r->control.len
- * shrinks to what arrived, so enable room again before the next read. A
- * failed read leaves r->control as it was (Go's ReadVec).
+ * unless r->inheritable_fds) with r->control's room, which shrinks to what
+ * arrived (enable room again before the next read); a failed read leaves it.
  * Returns: the count; UNET_EOF for 0 bytes (a 0-byte record's fds are in
  *   r->control); or the recvmsg errno (-ECONNRESET: the peer closed with
  *   data unread).
@@ -609,14 +564,11 @@ UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct i
                                            int iovcnt);
 
 /* -- Whole messages (beyond Go): docs/messages.md ------------------------
- *
- * A message is every byte of the buffers on a stream, in as many chunks as
- * the kernel takes, the control message with the first; one record on a
- * record socket (SOCK_SEQPACKET, or a wrapped SOCK_DGRAM), in one call. *progress is a cursor in bytes: 0 for
- * a new message, advanced by what went, also on failure, so a call with the
- * same arguments resumes a stream's message; a record never resumes. Each
- * call's timeout bounds the whole call.
- */
+ * On a stream, every byte of the buffers, in as many chunks as it takes,
+ * the control message with the first; on a record socket (any type but
+ * SOCK_STREAM), one record in one call. *progress counts the bytes done,
+ * also on failure: 0 for a new message, and a call with the same
+ * arguments resumes a stream's (never a record). A timeout bounds a call. */
 
 /* unet_socket_writer_write_all - write a whole message
  * w->control goes with the first byte only (lisafs's writeTo, urpc's
@@ -637,14 +589,11 @@ UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struc
                                               int iovcnt, size_t *progress);
 
 /* unet_socket_reader_read_full - read a whole message
- * r->control's room serves the first recvmsg; fds arriving later are
- * dropped by the kernel, never opened here, and flagged (MSG_CTRUNC in
- * r->msg_flags, which gathers every chunk's flags). Credentials a socket
- * passes by this library's calls (pass_credentials, setsockopt) are no
- * reason for MSG_CTRUNC; a pidfd on a later chunk is dropped and flagged
- * (and fds that take the credentials' room because they were turned off
- * while the chunk waited are closed and flagged). On a record socket (any type but SOCK_STREAM) a
- * shorter record ends the call. Close or Release stops it between chunks.
+ * r->control's room serves the first recvmsg; the kernel drops fds (and a
+ * pidfd) arriving later, flagged MSG_CTRUNC in r->msg_flags, which gathers
+ * every chunk's flags; credentials turned on through this library are no
+ * reason for it (docs/messages.md). A shorter record ends the call. Close
+ * or Release stops it between chunks.
  * Returns: the message's bytes (on a stream, the total).
  * Errors (and the socket's, r->socket):
  *   UNET_EOF     the peer closed first (*progress says how much came)
@@ -657,8 +606,7 @@ UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struc
  *   -EMSGSIZE    iovcnt exceeds IOV_MAX
  * Cost: one recvmsg into the caller's buffers, then on a stream one per
  *   chunk (64 buffers at most), ppoll per wait; on a wrapped fd, a
- *   getsockopt (SO_TYPE) once when a record may be short.
- *   Go: beyond Go. */
+ *   getsockopt (SO_TYPE) once when a record may be short. Go: beyond Go. */
 UNET_API ssize_t unet_socket_reader_read_full(unet_socket_reader *r, const struct iovec *iov,
                                               int iovcnt, size_t *progress);
 
@@ -687,9 +635,9 @@ UNET_API int unet_server_socket_new(int fd, unet_server_socket **ret_server);
 UNET_API int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server);
 
 /* unet_bind_mode - unet_bind to a path whose file gets mode
- * The socket file never has more than mode less the umask, not even for a
- * moment, and the umask is left alone: who may connect is who may write
- * the file (docs/who-may-connect.md).
+ * The file never has more than mode less the umask, not even for a moment,
+ * and the umask is left alone: who may connect is who may write the file
+ * (docs/who-may-connect.md).
  * Returns: as unet_bind().
  * Errors:
  *   -EINVAL  as unet_bind(), or addr is abstract (no file to protect), or
@@ -714,9 +662,9 @@ UNET_API int unet_bind_and_listen(const char *addr, bool packet, unet_server_soc
 UNET_API int unet_server_socket_listen(unet_server_socket *s);
 
 /* unet_server_socket_accept - accept one connection, blocking
- * The new socket is non-blocking, has the server's footprint and is
- * close-on-exec in the default one. shutdown(unet_server_socket_fd(s),
- * SHUT_RDWR) stops a blocked accept from a signal handler.
+ * The new socket is non-blocking, of the server's footprint (close-on-exec
+ * in the default one). A signal handler stops a blocked accept with
+ * shutdown(unet_server_socket_fd(s), SHUT_RDWR).
  * Returns: 0, with *ret_socket set; or the accept4 or eventfd2 errno (the
  *   accepted fd is closed then).
  * Errors (and the socket's, s):
@@ -752,9 +700,8 @@ UNET_API int unet_server_socket_close(unet_server_socket *s);
  *   -EBADF    s is already closed or released
  *   -EDEADLK  the calling thread is inside a call of this library
  *   -EINVAL   s is NULL
- *   -EPERM    a seccomp filter refused the wake-up's write (its
- *             errno is passed on) while threads are inside: nothing is
- *             released (calls racing it may answer -EBADF meanwhile)
+ *   -EPERM    a seccomp filter refused the wake-up's write (its errno is
+ *             passed on) while threads are inside: nothing is released
  * Cost: as unet_socket_release(). Go: ServerSocket.Release. */
 UNET_API UNET_MUST_USE int unet_server_socket_release(unet_server_socket *s);
 
