@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bazelbuild/rules_go/go/runfiles"
 	"gvisor.dev/gvisor/pkg/unet"
-	"libunet/tools/go/runfiles"
 )
 
 // replyLimit is how long a peer may take to answer one command.
@@ -21,7 +21,7 @@ const replyLimit = 30 * time.Second
 // peerBinary returns the path of a peer program in this test's runfiles.
 func peerBinary(t *testing.T, name string) string {
 	t.Helper()
-	path, err := runfiles.Path("interop/" + name)
+	path, err := runfiles.Rlocation("libunet/interop/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,10 +11,10 @@ import (
 	"os/exec"
 	"path/filepath"
 
+	"github.com/bazelbuild/rules_go/go/runfiles"
 	"golang.org/x/sys/unix"
 	"gvisor.dev/gvisor/pkg/unet"
 	"libunet/interop/gvisorcompat"
-	"libunet/tools/go/runfiles"
 )
 
 func run() error {
@@ -32,7 +32,7 @@ func run() error {
 	defer server.Close()
 	fmt.Printf("Go: listening on %s (SOCK_SEQPACKET), pid %d\n", path, os.Getpid())
 
-	binary, err := runfiles.Path("interop/demo/demo_c")
+	binary, err := runfiles.Rlocation("libunet/interop/demo/demo_c")
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 
 	"gvisor.dev/gvisor/pkg/unet"
 
-	"libunet/tools/go/runfiles"
+	"github.com/bazelbuild/rules_go/go/runfiles"
 )
 
 const headerLen = 8 // lisafs's sockHeader: payloadLen uint32, message uint16, padding.
@@ -185,7 +185,7 @@ func TestCEchoFramesAsLisafs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	peer, err := runfiles.Path("interop/framing/peer")
+	peer, err := runfiles.Rlocation("libunet/interop/framing/peer")
 	if err != nil {
 		t.Fatal(err)
 	}

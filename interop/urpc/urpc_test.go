@@ -20,7 +20,7 @@ import (
 	"gvisor.dev/gvisor/pkg/unet"
 	"gvisor.dev/gvisor/pkg/urpc"
 
-	"libunet/tools/go/runfiles"
+	"github.com/bazelbuild/rules_go/go/runfiles"
 )
 
 // The methods, registered as "Files.*" and "Echo.*" (examples/urpc/client.c
@@ -180,7 +180,7 @@ func reference(t *testing.T) []string {
 }
 
 func binary(t *testing.T, name string) string {
-	path, err := runfiles.Path("examples/urpc/" + name)
+	path, err := runfiles.Rlocation("libunet/examples/urpc/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}

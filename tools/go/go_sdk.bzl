@@ -1,13 +1,12 @@
-"""debian_go_sdk: the Go toolchain and Go sources that Debian installed.
+"""debian_go_sdk: the Go toolchain Debian installed.
 
 rules_go cannot be fetched offline, so this repository rule finds Debian's Go
-SDK (`go env GOROOT`, package golang-go) and Debian's Go sources
-(/usr/share/gocode, e.g. golang-gvisor-gvisor-dev) and exposes them as
-targets, so Go actions declare them as inputs:
+SDK (`go env GOROOT`, package golang-go) and exposes it as targets, so Go
+actions declare it as an input (Debian's Go sources are go_library targets
+of debian_go_repository.bzl's repositories):
 
   @debian_go//:go        the go command
   @debian_go//:goroot    the SDK's files
-  @debian_go//:gocode    the sources under /usr/share/gocode/src
   @debian_go//:build_tags  the Go build tags naming what those sources offer:
                          `gvisor_getpeercred` when gVisor's unet still has
                          Socket.GetPeerCred (bookworm's; sid's dropped it)
@@ -37,14 +36,6 @@ filegroup(
         exclude = ["goroot/**/testdata/**"],
     ),
 )
-
-filegroup(
-    name = "gocode",
-    srcs = glob(
-        ["gocode/src/**"],
-        exclude = ["gocode/**/testdata/**"],
-    ),
-)
 """
 
 def _build_tags(ctx, gocode):
@@ -70,7 +61,6 @@ def _debian_go_sdk_impl(ctx):
              (gocode, ctx.attr.required_package, ctx.attr.required_debian_package))
     ctx.file("build_tags", " ".join(_build_tags(ctx, gocode)) + "\n")
     ctx.symlink(goroot, "goroot")
-    ctx.symlink(gocode, "gocode")
     ctx.file("BUILD.bazel", _BUILD)
     ctx.file("WORKSPACE", "workspace(name = \"%s\")\n" % ctx.name)
 

@@ -29,7 +29,7 @@ import (
 	"strings"
 	"time"
 
-	"libunet/tools/go/runfiles"
+	"github.com/bazelbuild/rules_go/go/runfiles"
 )
 
 type workload struct {
@@ -113,7 +113,7 @@ var (
 )
 
 func runfile(name string) string {
-	path, err := runfiles.Path("testing/bench/" + name)
+	path, err := runfiles.Rlocation("libunet/testing/bench/" + name)
 	if err != nil {
 		fail(err)
 	}

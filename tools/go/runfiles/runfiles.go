@@ -1,13 +1,17 @@
-// Package runfiles finds the files a Bazel binary or test declared as data,
-// whatever the repository holding them is called: `libunet` in a WORKSPACE,
-// `_main` when libunet is the Bzlmod root module, `libunet~` or `libunet+`
-// when it is another module's dependency.
+// Package runfiles finds the files a Bazel binary or test declared as data:
+// the part of rules_go's package of this import path that libunet uses,
+// Rlocation, with its name and meaning, so that Go code built by
+// //tools/go:def.bzl builds unchanged with rules_go.
 //
-// The name of the binary's own repository is written into the binary at link
-// time (tools/go/go_compile.sh sets `repo`); the file is then looked up the
-// way Bazel lays runfiles out: in the manifest named by
-// RUNFILES_MANIFEST_FILE, else under RUNFILES_DIR or TEST_SRCDIR, else in the
-// tree or manifest next to the executable.
+// Rlocation("libunet/interop/demo/demo_c") names a file of libunet's
+// repository by the repository's apparent name, whatever Bazel calls its
+// directory: `libunet` in a WORKSPACE, `_main` when libunet is the Bzlmod
+// root module, `libunet~` or `libunet+` when it is another module's
+// dependency. That directory is written into the binary at link time
+// (tools/go/go_compile.sh sets `repo`); the file is then looked up the way
+// Bazel lays runfiles out: in the manifest named by RUNFILES_MANIFEST_FILE,
+// else under RUNFILES_DIR or TEST_SRCDIR, else in the tree or manifest next
+// to the executable. A path in another repository is looked up as it is.
 package runfiles
 
 import (
@@ -22,13 +26,18 @@ import (
 // set with `-ldflags -X`.
 var repo string
 
-// Path returns the path of rel, a file of the binary's own repository named
-// from that repository's root (e.g. "interop/demo/demo_c").
-func Path(rel string) (string, error) {
-	if repo == "" {
-		return "", fmt.Errorf("runfiles: %s: the binary was not built by //tools/go (no repository name)", rel)
+// ownName is the apparent name of the repository the binary was built in.
+const ownName = "libunet"
+
+// Rlocation returns the path of a runfile named "repository/path".
+func Rlocation(path string) (string, error) {
+	key := path
+	if strings.HasPrefix(path, ownName+"/") {
+		if repo == "" {
+			return "", fmt.Errorf("runfiles: %s: the binary was not built by //tools/go (no repository name)", path)
+		}
+		key = repo + "/" + strings.TrimPrefix(path, ownName+"/")
 	}
-	key := repo + "/" + rel
 	if manifest := os.Getenv("RUNFILES_MANIFEST_FILE"); manifest != "" {
 		return fromManifest(manifest, key)
 	}

@@ -39,9 +39,9 @@ func TestDirectoryWhateverTheRepositoryIsCalled(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Setenv("RUNFILES_DIR", dir)
-			got, err := Path("interop/demo/demo_c")
+			got, err := Rlocation("libunet/interop/demo/demo_c")
 			if err != nil || got != want {
-				t.Fatalf("Path = %q, %v; want %q", got, err, want)
+				t.Fatalf("Rlocation = %q, %v; want %q", got, err, want)
 			}
 		})
 	}
@@ -61,9 +61,9 @@ func TestManifestWhateverTheRepositoryIsCalled(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Setenv("RUNFILES_MANIFEST_FILE", manifest)
-			got, err := Path("interop/demo/demo_c")
+			got, err := Rlocation("libunet/interop/demo/demo_c")
 			if err != nil || got != "/real/place/demo_c" {
-				t.Fatalf("Path = %q, %v; want /real/place/demo_c", got, err)
+				t.Fatalf("Rlocation = %q, %v; want /real/place/demo_c", got, err)
 			}
 		})
 	}
@@ -73,15 +73,32 @@ func TestMissingFileIsAnErrorNamingIt(t *testing.T) {
 	withRepo(t, "_main")
 	clearEnv(t)
 	t.Setenv("RUNFILES_DIR", t.TempDir())
-	if _, err := Path("no/such/file"); err == nil || !strings.Contains(err.Error(), "_main/no/such/file") {
-		t.Fatalf("Path of a missing file: %v", err)
+	if _, err := Rlocation("libunet/no/such/file"); err == nil || !strings.Contains(err.Error(), "_main/no/such/file") {
+		t.Fatalf("Rlocation of a missing file: %v", err)
+	}
+}
+
+func TestOtherRepositoriesAreLookedUpAsNamed(t *testing.T) {
+	withRepo(t, "_main")
+	clearEnv(t)
+	dir := t.TempDir()
+	want := filepath.Join(dir, "bazel_tools/tools/x")
+	if err := os.MkdirAll(filepath.Dir(want), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(want, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("RUNFILES_DIR", dir)
+	if got, err := Rlocation("bazel_tools/tools/x"); err != nil || got != want {
+		t.Fatalf("Rlocation = %q, %v; want %q", got, err, want)
 	}
 }
 
 func TestOwnRunfilesAreFound(t *testing.T) {
 	// This test's own data file, through the repository name written in at
 	// link time and Bazel's real environment.
-	path, err := Path("tools/go/runfiles/runfiles_test.go")
+	path, err := Rlocation("libunet/tools/go/runfiles/runfiles_test.go")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,46 +1,69 @@
 """Go rules for an offline Bazel 4: go_library, go_binary and go_test.
 
-Each compiles with Debian's Go SDK and /usr/share/gocode (see go_sdk.bzl) in
-GOPATH mode, as an action whose inputs are declared: the package's sources,
-its go_library deps, the SDK and Debian's Go sources. No rules_go, no network.
+The names, attributes (srcs, deps, embed, data, importpath) and meanings are
+rules_go's, so a BUILD file written for these builds with rules_go once its
+load line names @rules_go//go:def.bzl (docs/bazel.md). Each target compiles
+with Debian's Go SDK (see go_sdk.bzl) in GOPATH mode, as an action whose
+inputs are declared: the package's sources and those of its deps, every one
+a label (Debian's Go sources through debian_go_repository.bzl), and the SDK.
+No rules_go, no network.
 """
 
 GoSourcesInfo = provider(
     doc = "Go sources by import path, for the GOPATH an action lays out.",
     fields = {
-        "files": "depset of the source files",
+        "importpath": "the package's import path",
+        "srcs": "the package's own source files (what an embed adds)",
+        "deps": "the package's go_library deps (what an embed adds)",
+        "files": "depset of the source files, the package's and its deps'",
         "mappings": "depset of 'importpath=execpath' strings",
     },
 )
 
+def _importpath(ctx):
+    """The package's import path.
+
+    Its own, else its first embed's (as rules_go), else one private to the
+    target (a main or external-test package, which nothing imports).
+    """
+    if ctx.attr.importpath:
+        return ctx.attr.importpath
+    if ctx.attr.embed:
+        return ctx.attr.embed[0][GoSourcesInfo].importpath
+    return "bazel.invalid/%s/%s" % (ctx.label.package, ctx.label.name)
+
 def _sources(ctx):
-    own = [
-        "%s=%s" % (ctx.attr.importpath, f.path)
-        for f in ctx.files.srcs
-    ]
+    """This package's sources and those of every package it depends on.
+
+    Its own are its srcs and its embeds', under its import path.
+    """
+    importpath = _importpath(ctx)
+    own = list(ctx.files.srcs)
+    deps = list(ctx.attr.deps)
+    for e in ctx.attr.embed:
+        own += e[GoSourcesInfo].srcs
+        deps += e[GoSourcesInfo].deps
     return GoSourcesInfo(
-        files = depset(
-            ctx.files.srcs,
-            transitive = [d[GoSourcesInfo].files for d in ctx.attr.deps],
-        ),
+        importpath = importpath,
+        srcs = own,
+        deps = deps,
+        files = depset(own, transitive = [d[GoSourcesInfo].files for d in deps]),
         mappings = depset(
-            own,
-            transitive = [d[GoSourcesInfo].mappings for d in ctx.attr.deps],
+            ["%s=%s" % (importpath, f.path) for f in own],
+            transitive = [d[GoSourcesInfo].mappings for d in deps],
         ),
     )
 
 def _compile(ctx, mode, sources):
     out = ctx.actions.declare_file(ctx.label.name)
     sdk = ctx.attr._goroot.files
-    gocode = ctx.attr._gocode.files
     go = ctx.file._go
     args = ctx.actions.args()
     args.add(mode)
     args.add(out.path)
     args.add(go.path)
     args.add(go.path[:-len("/bin/go")])
-    args.add(go.path[:-len("/goroot/bin/go")] + "/gocode")
-    args.add(ctx.attr.importpath)
+    args.add(sources.importpath)
 
     # The runfiles directory of this target's repository (tools/go/runfiles):
     # "" for the main repository, whose directory is the workspace's name.
@@ -50,7 +73,7 @@ def _compile(ctx, mode, sources):
     ctx.actions.run(
         executable = ctx.executable._compile,
         arguments = [args],
-        inputs = depset([go, ctx.file._tags], transitive = [sources.files, sdk, gocode]),
+        inputs = depset([go, ctx.file._tags], transitive = [sources.files, sdk]),
         outputs = [out],
         mnemonic = "GoCompile",
         progress_message = "Compiling Go %s %s" % (mode, ctx.label),
@@ -76,10 +99,12 @@ def _go_binary_impl(ctx):
 def _go_test_impl(ctx):
     return _executable(ctx, "test")
 
+# rules_go's attributes, with its meanings (only these).
 _COMMON = {
-    "srcs": attr.label_list(allow_files = [".go"]),
+    "srcs": attr.label_list(allow_files = [".go", ".s", ".h"]),
     "deps": attr.label_list(providers = [GoSourcesInfo]),
-    "importpath": attr.string(mandatory = True),
+    "embed": attr.label_list(providers = [GoSourcesInfo]),
+    "importpath": attr.string(),
 }
 
 _TOOLS = {
@@ -95,7 +120,6 @@ _TOOLS = {
         allow_single_file = True,
     ),
     "_goroot": attr.label(default = "@debian_go//:goroot"),
-    "_gocode": attr.label(default = "@debian_go//:gocode"),
     "_tags": attr.label(
         default = "@debian_go//:build_tags",
         allow_single_file = True,
