@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tools/install_packages.sh PACKAGE...: installs the Debian packages of the
-# list that are missing, printing what it does (apt-get, as root or through
-# sudo). With LIBUNET_NO_APT=1 it changes nothing on the host and fails,
-# naming what is missing, for CIs whose hosts must not be changed.
+# list that are missing (apt-get, as root or through sudo), printing first
+# apt's own summary of what it installs, upgrades and costs. With
+# LIBUNET_NO_APT=1 it changes nothing on the host and fails, naming what is
+# missing, for CIs whose hosts must not be changed.
 set -euo pipefail
 
 missing=()
@@ -22,7 +23,13 @@ sudo=()
 if ((EUID != 0)); then
   sudo=(sudo)
 fi
-echo "libunet: installing missing Debian packages: ${missing[*]}" >&2
-"${sudo[@]}" apt-get update >&2
+echo "libunet: missing Debian packages: ${missing[*]}" >&2
+"${sudo[@]}" apt-get -q update >&2
+# What apt will do, before it does it: the packages it installs with them,
+# those it upgrades (a dependency may need a newer version of an installed
+# package) and the download and disk sizes.
+echo "libunet: apt-get will do this (its own summary):" >&2
+"${sudo[@]}" apt-get install --assume-no --no-install-recommends "${missing[@]}" 2>&1 |
+  sed -n '/^The following/,/^After this operation/p' | sed 's/^/libunet:   /' >&2 || true
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends \
   "${missing[@]}" >&2
