@@ -3,9 +3,13 @@
 // sends a greeting and the fd of a file it opened, and reads the answer
 // through the pipe fd the C half sends back. It prints what crosses the
 // socket and exits 0, or prints the error plainly and exits 1.
+//
+// The C half's lines come through a pipe and are printed here at fixed
+// points of the exchange, so the output's order is the same on every run.
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -37,7 +41,18 @@ func run() error {
 		return err
 	}
 	c := exec.Command(binary, path)
-	c.Stdout, c.Stderr = os.Stdout, os.Stderr
+	c.Stderr = os.Stderr
+	out, err := c.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	lines := bufio.NewScanner(out)
+	// relay prints the C half's next n lines (-1: all), waiting for them.
+	relay := func(n int) {
+		for ; n != 0 && lines.Scan(); n-- {
+			fmt.Println(lines.Text())
+		}
+	}
 	if err := c.Start(); err != nil {
 		return fmt.Errorf("starting the C half: %w", err)
 	}
@@ -50,6 +65,7 @@ func run() error {
 		return fmt.Errorf("accepting: %w", err)
 	}
 	defer s.Close()
+	relay(1) // C: connected
 	cred, err := gvisorcompat.PeerCred(s)
 	if err != nil {
 		return fmt.Errorf("reading the peer's credentials: %w", err)
@@ -89,6 +105,7 @@ func run() error {
 	for _, extra := range fds[1:] {
 		unix.Close(extra)
 	}
+	relay(3) // C: received, the file says, sent
 	fmt.Printf("Go: received %d bytes %q and %d fd\n", n, buf[:n], len(fds))
 	pipe := os.NewFile(uintptr(fds[0]), "pipe from C")
 	defer pipe.Close()
@@ -99,6 +116,7 @@ func run() error {
 	}
 	fmt.Printf("Go: the pipe says %q\n", content[:m])
 
+	relay(-1) // Anything else, to the end.
 	if err := c.Wait(); err != nil {
 		return fmt.Errorf("the C half: %w", err)
 	}
