@@ -26,7 +26,7 @@ nothing is downloaded.
 The maintainer and the GitHub repository are not known to the repository:
 the metadata template holds the marker UNSET- (and github_user_id 0) until
 someone fills them in. Without --release that is reported as pending; with
---release it fails.
+--release (tools/release/archive.sh --release) it fails.
 
 --self-test first plants each fault the rules catch, one at a time, in
 temporary copies of the files, and fails unless the intended rule reports

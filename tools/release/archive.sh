@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# tools/release/archive.sh [OUTDIR]: the release archive of the commit checked
-# out: libunet-VERSION.tar.gz (VERSION from unet.h), every tracked file under
-# the stable prefix libunet-VERSION/, reproducible (git archive: the commit's
-# time on every entry, no build outputs). Prints the file, its sha256 and the
-# Subresource Integrity value a registry's source.json takes
-# (.bcr/source.template.json points at this file). OUTDIR defaults to dist/.
+# tools/release/archive.sh [--release] [OUTDIR]: the release archive of the
+# commit checked out: libunet-VERSION.tar.gz (VERSION from unet.h), every
+# tracked file under the stable prefix libunet-VERSION/, reproducible (git
+# archive: the commit's time on every entry, no build outputs). Prints the
+# file, its sha256 and the Subresource Integrity value a registry's
+# source.json takes (.bcr/source.template.json points at this file). OUTDIR
+# defaults to dist/. With --release (the archive to publish) it first runs
+# testing/bcr/check.py --release, which refuses a .bcr/ whose maintainer or
+# repository is still unset.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+
+if [[ "${1:-}" == "--release" ]]; then
+  shift
+  python3 testing/bcr/check.py --release ||
+    { echo "archive.sh: the registry entry .bcr/ makes is not publishable (above)" >&2; exit 1; }
+fi
 
 version=$(sed -n 's/^#define UNET_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' \
   unet/include/unet/unet.h | paste -sd.)
