@@ -1,8 +1,10 @@
 /* The syscall footprint: which flags the library's syscalls carry (the
  * process-wide choice), and the table of every call it may make in each
  * footprint, published as data (unet_syscall_rule) for seccomp allowlists.
- * The table is the contract: testing/seccomp runs every public function
- * under a filter built from it and fails on any call it does not list. */
+ * The calls whose flags differ by footprint (or by a reader's choice) take
+ * them from their rows here (unet__pinned), so the table is right by
+ * construction; testing/seccomp runs every public function under a filter
+ * built from it and fails on any call it does not list. */
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -35,6 +37,8 @@ int unet_set_footprint(int footprint) {
 #define CLOSING                                                                      \
   "unet_socket_close unet_socket_release unet_socket_free unet_server_socket_close " \
   "unet_server_socket_release unet_server_socket_free"
+/* The public functions that create a socket with socket(2). */
+#define CREATING "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen unet_bind_mode"
 /* The functions that close a socket of their own making on failure. */
 #define ERROR_CLOSING "unet_socketpair unet_bind_and_listen"
 #define BLOCKING                                                                           \
@@ -44,6 +48,9 @@ int unet_set_footprint(int footprint) {
 
 struct row {
   unsigned footprints;
+  /* The call that takes its argument arg from this row (unet__pinned). */
+  enum unet__site site;
+  unsigned arg;
   unet_syscall_rule rule;
 };
 
@@ -55,9 +62,9 @@ struct row {
 #define UNSET UINT64_C(0xfffffffffffffffd)
 #define FIXED(a) ((uint64_t)(a) != ANY && (uint64_t)(a) != UNSET)
 #define VALUE(a) (FIXED(a) ? (uint64_t)(a) : 0)
-#define ROW6(fps, beyond, users, name, text, a0, a1, a2, a3, a4, a5, ...)                         \
+#define ROW6(fps, site, arg, beyond, users, name, text, a0, a1, a2, a3, a4, a5, ...)              \
   {                                                                                               \
-    (fps), {                                                                                      \
+    (fps), (site), (arg), {                                                                       \
 #name, SYS_##name,                                                                          \
           FIXED(a0) << 0 | FIXED(a1) << 1 | FIXED(a2) << 2 | FIXED(a3) << 3 | FIXED(a4) << 4 |    \
               FIXED(a5) << 5,                                                                     \
@@ -67,25 +74,32 @@ struct row {
   }
 /* A call as Go's unet makes it, and one Go's unet never makes. The text
  * is taken here, before the arguments' macros expand. */
-#define RULE(fps, users, name, ...) \
-  ROW6(fps, false, users, name, #__VA_ARGS__, __VA_ARGS__, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET)
-#define BEYOND(fps, users, name, ...) \
-  ROW6(fps, true, users, name, #__VA_ARGS__, __VA_ARGS__, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET)
+#define RULE(fps, users, name, ...)                                                          \
+  ROW6(fps, UNET__SITE_NONE, 0, false, users, name, #__VA_ARGS__, __VA_ARGS__, UNSET, UNSET, \
+       UNSET, UNSET, UNSET, UNSET)
+#define BEYOND(fps, users, name, ...)                                                              \
+  ROW6(fps, UNET__SITE_NONE, 0, true, users, name, #__VA_ARGS__, __VA_ARGS__, UNSET, UNSET, UNSET, \
+       UNSET, UNSET, UNSET)
 /* A call without arguments. */
-#define BEYOND0(fps, users, name) \
-  ROW6(fps, true, users, name, "", UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET)
+#define BEYOND0(fps, users, name)                                                                \
+  ROW6(fps, UNET__SITE_NONE, 0, true, users, name, "", UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, \
+       UNSET)
+/* The row the call at site reads its argument arg from (unet__pinned). */
+#define PINS(site, arg, fps, beyond, users, name, ...)                                            \
+  ROW6(fps, UNET__SITE_##site, arg, beyond, users, name, #__VA_ARGS__, __VA_ARGS__, UNSET, UNSET, \
+       UNSET, UNSET, UNSET, UNSET)
 
 /* clang-format off */
 static const struct row rows[] = {
     /* Creating sockets. */
-    BEYOND(DEFAULT, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen unet_bind_mode",
-           socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
-    BEYOND(DEFAULT, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen unet_bind_mode",
-           socket, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0),
-    RULE(GO, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen unet_bind_mode", socket, AF_UNIX, SOCK_STREAM, 0),
-    RULE(GO, "unet_connect unet_connect_timeout unet_bind unet_bind_and_listen unet_bind_mode", socket, AF_UNIX, SOCK_SEQPACKET, 0),
-    RULE(BOTH, "unet_socketpair", socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ANY),
-    RULE(BOTH, "unet_socketpair", socketpair, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ANY),
+    PINS(SOCKET_STREAM, 1, DEFAULT, true, CREATING, socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+    PINS(SOCKET_SEQPACKET, 1, DEFAULT, true, CREATING, socket, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0),
+    PINS(SOCKET_STREAM, 1, GO, false, CREATING, socket, AF_UNIX, SOCK_STREAM, 0),
+    PINS(SOCKET_SEQPACKET, 1, GO, false, CREATING, socket, AF_UNIX, SOCK_SEQPACKET, 0),
+    PINS(SOCKETPAIR_STREAM, 1, BOTH, false, "unet_socketpair",
+         socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ANY),
+    PINS(SOCKETPAIR_SEQPACKET, 1, BOTH, false, "unet_socketpair",
+         socketpair, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ANY),
     RULE(BOTH, "unet_connect unet_connect_timeout", connect, ANY, ANY, ANY),
     /* A connect with a limit: the kernel's, per attempt. */
     BEYOND(BOTH, "unet_connect_timeout", setsockopt, ANY, SOL_SOCKET, SO_SNDTIMEO, ANY, ANY),
@@ -94,18 +108,18 @@ static const struct row rows[] = {
     BEYOND(BOTH, "unet_bind_mode", fchmod, ANY, ANY),
     RULE(BOTH, "unet_server_socket_listen unet_bind_and_listen",
          listen, ANY, UNET_LISTEN_BACKLOG),
-    BEYOND(DEFAULT, "unet_server_socket_accept unet_server_socket_accept_timeout",
-           accept4, ANY, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC),
+    PINS(ACCEPT4, 3, DEFAULT, true, "unet_server_socket_accept unet_server_socket_accept_timeout",
+         accept4, ANY, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC),
     /* Go's unix.Accept. */
-    RULE(GO, "unet_server_socket_accept unet_server_socket_accept_timeout",
+    PINS(ACCEPT4, 3, GO, false, "unet_server_socket_accept unet_server_socket_accept_timeout",
          accept4, ANY, ANY, ANY, 0),
     /* Wrapping an fd: F_GETFL, then F_SETFL with O_NONBLOCK added unless
      * already there (Go's SetNonblock); the eventfd that wakes blocked
      * threads. */
     RULE(BOTH, WRAPPING, fcntl, ANY, F_GETFL, 0),
     RULE(BOTH, WRAPPING, fcntl, ANY, F_SETFL, ANY),
-    BEYOND(DEFAULT, WRAPPING, eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK),
-    RULE(GO, WRAPPING, eventfd2, 0, 0),
+    PINS(EVENTFD2, 1, DEFAULT, true, WRAPPING, eventfd2, 0, EFD_CLOEXEC | EFD_NONBLOCK),
+    PINS(EVENTFD2, 1, GO, false, WRAPPING, eventfd2, 0, 0),
     /* The process's identity page (origin.c): once per process image, at
      * its first socket; munmap only when two threads race to make it.
      * mmap's fd (-1) is not pinned: how an int's upper half reaches the
@@ -115,16 +129,20 @@ static const struct row rows[] = {
     BEYOND(BOTH, WRAPPING, madvise, ANY, 4096, MADV_WIPEONFORK),
     BEYOND(BOTH, WRAPPING, munmap, ANY, 4096),
     /* Reading and writing. */
-    RULE(GO, "unet_socket_read unet_socket_reader_readv unet_socket_reader_read_full",
+    PINS(RECVMSG_INHERITABLE_FDS, 2, GO, false,
+         "unet_socket_read unet_socket_reader_readv unet_socket_reader_read_full",
          recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC),
     /* A default-footprint reader that sets inheritable_fds. */
-    RULE(DEFAULT, "unet_socket_reader_readv unet_socket_reader_read_full",
+    PINS(RECVMSG_INHERITABLE_FDS, 2, DEFAULT, false,
+         "unet_socket_reader_readv unet_socket_reader_read_full",
          recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC),
     /* The default footprint's reads, and a Go-footprint reader that clears
      * inheritable_fds. */
-    BEYOND(BOTH, "unet_socket_read unet_socket_reader_readv unet_socket_reader_read_full",
-           recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC),
-    RULE(BOTH, "unet_socket_write unet_socket_writer_writev unet_socket_writer_write_all",
+    PINS(RECVMSG, 2, BOTH, true,
+         "unet_socket_read unet_socket_reader_readv unet_socket_reader_read_full",
+         recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC),
+    PINS(SENDMSG, 2, BOTH, false,
+         "unet_socket_write unet_socket_writer_writev unet_socket_writer_write_all",
          sendmsg, ANY, ANY, MSG_DONTWAIT | MSG_NOSIGNAL),
     /* Waiting, as Go's raw call; the timeout is 0 unless a reader,
      * writer or accept has a deadline (beyond Go). */
@@ -189,6 +207,13 @@ static const struct row rows[] = {
     BEYOND0(BOTH, "unet_control_message_pack_credentials", getgid),
 };
 /* clang-format on */
+
+int unet__pinned(enum unet__site site, int footprint) {
+  for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+    if (rows[i].site == site && (rows[i].footprints & (1u << footprint)))
+      return (int)rows[i].rule.args[rows[i].arg];
+  __builtin_trap();
+}
 
 const unet_syscall_rule *unet_syscall_rule_at(int footprint, size_t index) {
   if (footprint != UNET_FOOTPRINT_DEFAULT && footprint != UNET_FOOTPRINT_GO)

@@ -33,6 +33,11 @@ struct unet_socket {
   /* The syscall footprint the socket was created with (UNET_FOOTPRINT_*).
    * Immutable. */
   int footprint;
+  /* Its readers' recvmsg flags, [0] for close-on-exec fds and [1] with
+   * inheritable_fds, and its writers' sendmsg flags: the footprint's table
+   * rows (unet__pinned), read once. Immutable. */
+  int recv_flags[2];
+  int send_flags;
   /* SOCK_STREAM or SOCK_SEQPACKET; 0 for an fd wrapped by the caller until
    * a call needs to know (see unet__socket_is_record). */
   _Atomic int type;
@@ -68,6 +73,26 @@ struct unet_server_socket {
 
 /* The process-wide footprint (UNET_FOOTPRINT_*), for sockets created now. */
 int unet__footprint(void);
+
+/* The calls whose flags the syscall table pins (footprint.c): each call
+ * takes its argument from the table's row for it, so the table lists what
+ * the calls do by construction. */
+enum unet__site {
+  UNET__SITE_NONE,
+  UNET__SITE_SOCKET_STREAM,           /* socket(2)'s type */
+  UNET__SITE_SOCKET_SEQPACKET,        /* socket(2)'s type */
+  UNET__SITE_SOCKETPAIR_STREAM,       /* socketpair(2)'s type */
+  UNET__SITE_SOCKETPAIR_SEQPACKET,    /* socketpair(2)'s type */
+  UNET__SITE_EVENTFD2,                /* eventfd2's flags */
+  UNET__SITE_ACCEPT4,                 /* accept4's flags */
+  UNET__SITE_RECVMSG,                 /* a reader's flags */
+  UNET__SITE_RECVMSG_INHERITABLE_FDS, /* a reader's, with inheritable_fds */
+  UNET__SITE_SENDMSG,                 /* a writer's flags */
+};
+
+/* The argument the footprint's table row pins for the call at site. A
+ * site without a row is a bug of the table: it traps at the first call. */
+int unet__pinned(enum unet__site site, int footprint);
 
 /* Initialises *s around fd (already non-blocking) with the footprint
  * (UNET_FOOTPRINT_*): takes this process's identity, creates the eventfd.

@@ -93,7 +93,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
       .msg_controllen = r->control.len,
   };
 
-  int flags = MSG_DONTWAIT | MSG_TRUNC | (r->inheritable_fds ? 0 : MSG_CMSG_CLOEXEC);
+  int flags = r->socket->recv_flags[r->inheritable_fds];
   struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
 
   ssize_t n = transfer(r->socket, &msg, flags, false, r->blocking, &deadline);
@@ -129,7 +129,7 @@ ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov
 
   struct unet__deadline deadline = {.timeout_ns = w->timeout_ns};
 
-  return transfer(w->socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true, w->blocking, &deadline);
+  return transfer(w->socket, &msg, w->socket->send_flags, true, w->blocking, &deadline);
 }
 
 ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len) {

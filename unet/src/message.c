@@ -108,7 +108,7 @@ static ssize_t write_message(unet_socket_writer *w, int fd, const struct iovec *
         .msg_control = first && w->control.len ? w->control.data.bytes : NULL,
         .msg_controllen = first ? w->control.len : 0,
     };
-    ssize_t sent = unet__transfer_inside(w->socket, fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL, true,
+    ssize_t sent = unet__transfer_inside(w->socket, fd, &msg, w->socket->send_flags, true,
                                          w->blocking, &deadline);
     if (sent < 0)
       return sent;
@@ -143,7 +143,7 @@ static ssize_t read_message(unet_socket_reader *r, int fd, const struct iovec *i
   int bad = check_resumable(r->socket, fd, *progress);
   if (bad < 0)
     return bad;
-  int flags = MSG_DONTWAIT | MSG_TRUNC | (r->inheritable_fds ? 0 : MSG_CMSG_CLOEXEC);
+  int flags = r->socket->recv_flags[r->inheritable_fds];
   struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
   while (*progress < total) {
     struct iovec window[WINDOW];
@@ -154,8 +154,8 @@ static ssize_t read_message(unet_socket_reader *r, int fd, const struct iovec *i
       return -EBADF;
     /* The caller's room on the first chunk, when there is some. */
     bool own_room = first && r->control.len > 0;
-    bool passes_credentials = atomic_load_explicit(&r->socket->passes, memory_order_relaxed) &
-                              UNET__PASSES_CREDENTIALS;
+    bool passes_credentials =
+        atomic_load_explicit(&r->socket->passes, memory_order_relaxed) & UNET__PASSES_CREDENTIALS;
     int count = first ? iovcnt : window_past(iov, iovcnt, *progress, window);
     struct msghdr msg = {
         .msg_iov = first ? (struct iovec *)iov : window,

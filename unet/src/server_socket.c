@@ -86,15 +86,16 @@ int unet_server_socket_listen(unet_server_socket *s) {
   return r;
 }
 
-/* One accept4: Go's unix.Accept, accept4(fd, &addr, &len, 0), in the Go
- * footprint (the address is not used); else non-blocking and close-on-exec
- * at once, with no address. */
+/* One accept4 with the footprint's flags: Go's unix.Accept, accept4(fd,
+ * &addr, &len, 0), in the Go footprint (the address is not used); else
+ * non-blocking and close-on-exec at once, with no address. */
 static int accept_once(int fd, int footprint) {
+  int flags = unet__pinned(UNET__SITE_ACCEPT4, footprint);
   if (footprint != UNET_FOOTPRINT_GO)
-    return unet__accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    return unet__accept4(fd, NULL, NULL, flags);
   struct sockaddr_storage addr;
   socklen_t len = sizeof(addr);
-  return unet__accept4(fd, (struct sockaddr *)&addr, &len, 0);
+  return unet__accept4(fd, (struct sockaddr *)&addr, &len, flags);
 }
 
 int unet_server_socket_accept(unet_server_socket *s, unet_socket **ret_socket) {

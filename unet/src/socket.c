@@ -13,8 +13,9 @@
 static int socket_type(bool packet) { return packet ? SOCK_SEQPACKET : SOCK_STREAM; }
 
 int unet__socket_create(bool packet, int footprint) {
-  int flags = footprint == UNET_FOOTPRINT_GO ? 0 : SOCK_CLOEXEC;
-  int fd = socket(AF_UNIX, socket_type(packet) | flags, 0);
+  int type =
+      unet__pinned(packet ? UNET__SITE_SOCKET_SEQPACKET : UNET__SITE_SOCKET_STREAM, footprint);
+  int fd = socket(AF_UNIX, type, 0);
   return fd < 0 ? -errno : fd;
 }
 
@@ -25,7 +26,7 @@ int unet__socket_init(struct unet_socket *s, int fd, int footprint) {
     return r;
   /* Never read, and written once: it need not be non-blocking, so the Go
    * footprint's eventfd2(0, 0) needs no fcntl. */
-  int efd = eventfd(0, footprint == UNET_FOOTPRINT_GO ? 0 : EFD_CLOEXEC | EFD_NONBLOCK);
+  int efd = eventfd(0, unet__pinned(UNET__SITE_EVENTFD2, footprint));
   if (efd < 0)
     return -errno;
   atomic_init(&s->fd, fd);
@@ -35,6 +36,9 @@ int unet__socket_init(struct unet_socket *s, int fd, int footprint) {
   atomic_init(&s->spin_credit, 0);
   s->origin = origin;
   s->footprint = footprint;
+  s->recv_flags[0] = unet__pinned(UNET__SITE_RECVMSG, footprint);
+  s->recv_flags[1] = unet__pinned(UNET__SITE_RECVMSG_INHERITABLE_FDS, footprint);
+  s->send_flags = unet__pinned(UNET__SITE_SENDMSG, footprint);
   atomic_init(&s->type, 0);
   atomic_init(&s->passes, 0);
   return 0;
@@ -86,10 +90,12 @@ int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b) {
   if (!ret_a || !ret_b)
     return -EINVAL;
   int fds[2];
-  if (socketpair(AF_UNIX, socket_type(packet) | SOCK_CLOEXEC, 0, fds) < 0)
+  int footprint = unet__footprint();
+  int type = unet__pinned(packet ? UNET__SITE_SOCKETPAIR_SEQPACKET : UNET__SITE_SOCKETPAIR_STREAM,
+                          footprint);
+  if (socketpair(AF_UNIX, type, 0, fds) < 0)
     return -errno;
   unet_socket *a = NULL, *b = NULL;
-  int footprint = unet__footprint();
   int r = unet__socket_adopt(fds[0], footprint, &a);
   if (r == 0)
     r = unet__socket_adopt(fds[1], footprint, &b);
