@@ -27,6 +27,10 @@ struct unet_socket {
   /* Adaptive mode: > 0 while recent spins found data; counts up from a
    * negative value to the next probe (at 0) otherwise. */
   _Atomic int spin_credit;
+  /* How many of the next blocking reads wait (ppoll) before their first
+   * recvmsg: set by a read that had to wait, counted down by each read that
+   * waits first (see unet__transfer_inside). */
+  _Atomic int wait_first;
   /* The identity of the process that created the socket (see origin.c):
    * never 0. Immutable. */
   uint64_t origin;

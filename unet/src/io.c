@@ -18,10 +18,33 @@ static ssize_t transfer(unet_socket *s, struct msghdr *msg, int flags, bool writ
   return n;
 }
 
+/* After a blocking read that had to wait, this many reads wait first: ppoll,
+ * then recvmsg, 2 syscalls where trying first makes 3 (recvmsg, ppoll,
+ * recvmsg). The read after them tries first again, so data that comes
+ * faster than it is read costs one wasted ppoll a read for at most this
+ * many reads. Not while spinning, whose point is trying first. */
+#define WAIT_FIRST_READS 7
+
+/* Whether this blocking read waits before its first recvmsg. */
+static bool waits_first(unet_socket *s) {
+  if (atomic_load_explicit(&s->spin_ns, memory_order_relaxed) != 0)
+    return false;
+  int left = atomic_load_explicit(&s->wait_first, memory_order_relaxed);
+  if (left <= 0)
+    return false;
+  atomic_store_explicit(&s->wait_first, left - 1, memory_order_relaxed);
+  return true;
+}
+
 ssize_t unet__transfer_inside(unet_socket *s, int fd, struct msghdr *msg, int flags, bool write,
                               bool blocking, struct unet__deadline *deadline) {
   bool spun = false;
   ssize_t n;
+  if (!write && blocking && waits_first(s)) {
+    n = unet__socket_wait(s, fd, false, deadline);
+    if (n < 0)
+      return n;
+  }
   for (;;) {
     n = write ? unet__sendmsg(fd, msg, flags) : unet__recvmsg(fd, msg, flags);
     if (n >= 0)
@@ -36,6 +59,7 @@ ssize_t unet__transfer_inside(unet_socket *s, int fd, struct msghdr *msg, int fl
       n = unet__spin(s, fd, msg, flags, deadline);
       if (n != -EAGAIN)
         break;
+      atomic_store_explicit(&s->wait_first, WAIT_FIRST_READS, memory_order_relaxed);
     }
     n = unet__socket_wait(s, fd, write, deadline);
     if (n < 0)

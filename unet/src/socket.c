@@ -34,6 +34,7 @@ int unet__socket_init(struct unet_socket *s, int fd, int footprint) {
   atomic_init(&s->gate.state, 0);
   atomic_init(&s->spin_ns, 0);
   atomic_init(&s->spin_credit, 0);
+  atomic_init(&s->wait_first, 0);
   s->origin = origin;
   s->footprint = footprint;
   s->recv_flags[0] = unet__pinned(UNET__SITE_RECVMSG, footprint);

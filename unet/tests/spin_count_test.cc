@@ -1,7 +1,8 @@
 // Spinning told from waiting by the syscalls a read makes (recvmsg, and
 // syscall(2), through which the library makes its raw ppoll, are wrapped at
 // link time and counted per thread): a spinning read retries recvmsg and
-// never waits in ppoll; a read that does not spin waits at once.
+// never waits in ppoll; a read that does not spin waits at once; after a
+// read that waited, the next reads wait before they try.
 #include <stdarg.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -53,11 +54,9 @@ struct Counts {
   long ppoll;
 };
 
-// A blocking read on a socket whose spin is spin_ns, with no timeout; the
-// peer writes 20 ms after the read began.
-Counts ReadLateData(bool packet, int64_t spin_ns) {
-  auto pair = MakeSocketPair(packet);
-  EXPECT_EQ(unet_socket_set_spin(pair.a.get(), spin_ns), 0);
+// A blocking read of pair.a with no timeout; the peer writes 20 ms after
+// the read began.
+Counts ReadLate(unet_testing::SocketPair &pair) {
   std::thread late([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     unet_socket_write(pair.b.get(), "x", 1);
@@ -69,6 +68,25 @@ Counts ReadLateData(bool packet, int64_t spin_ns) {
   late.join();
   return counts;
 }
+
+// A blocking read of data written before it.
+Counts ReadReady(unet_testing::SocketPair &pair) {
+  EXPECT_EQ(unet_socket_write(pair.b.get(), "x", 1), 1);
+  t_recvmsg = t_ppoll = 0;
+  char c;
+  ssize_t r = unet_socket_read(pair.a.get(), &c, 1);
+  return {r, t_recvmsg, t_ppoll};
+}
+
+// ReadLate on a new pair whose reader spins for spin_ns.
+Counts ReadLateData(bool packet, int64_t spin_ns) {
+  auto pair = MakeSocketPair(packet);
+  EXPECT_EQ(unet_socket_set_spin(pair.a.get(), spin_ns), 0);
+  return ReadLate(pair);
+}
+
+// How many reads after one that waited wait first (io.c).
+constexpr int kWaitFirstReads = 7;
 
 using SpinCountTest = UnetKindTest;
 
@@ -96,6 +114,61 @@ TEST_P(SpinCountTest, TheLargestBudgetSpinsAsALongOne) {
   EXPECT_EQ(c.result, 1);
   EXPECT_EQ(c.ppoll, 0);
   EXPECT_GT(c.recvmsg, 2);
+}
+
+// After a read that had to wait, the next reads wait before trying: a
+// ppoll and one recvmsg each, not recvmsg, ppoll, recvmsg. Then one tries
+// first again, and waiting again starts the count anew.
+TEST_P(SpinCountTest, AfterAReadWaitedTheNextReadsWaitFirst) {
+  auto pair = MakeSocketPair(packet());
+  Counts waited = ReadLate(pair);
+  EXPECT_EQ(waited.result, 1);
+  EXPECT_EQ(waited.recvmsg, 2);
+  EXPECT_EQ(waited.ppoll, 1);
+  for (int i = 0; i < kWaitFirstReads; i++) {
+    Counts c = ReadLate(pair);
+    EXPECT_EQ(c.result, 1) << i;
+    EXPECT_EQ(c.ppoll, 1) << i;
+    EXPECT_EQ(c.recvmsg, 1) << i;
+  }
+  Counts probe = ReadLate(pair);
+  EXPECT_EQ(probe.result, 1);
+  EXPECT_EQ(probe.recvmsg, 2);
+  EXPECT_EQ(probe.ppoll, 1);
+  Counts again = ReadLate(pair);
+  EXPECT_EQ(again.recvmsg, 1);
+  EXPECT_EQ(again.ppoll, 1);
+}
+
+// Data that is there before the read: a read waiting first still returns
+// it (one wasted ppoll), and once a read tries first and finds data, reads
+// try first again: one recvmsg, no ppoll.
+TEST_P(SpinCountTest, DataComingFasterThanReadEndsWaitingFirst) {
+  auto pair = MakeSocketPair(packet());
+  ReadLate(pair);
+  for (int i = 0; i < kWaitFirstReads; i++) {
+    Counts c = ReadReady(pair);
+    EXPECT_EQ(c.result, 1) << i;
+    EXPECT_EQ(c.ppoll, 1) << i;
+    EXPECT_EQ(c.recvmsg, 1) << i;
+  }
+  for (int i = 0; i < 3; i++) {
+    Counts c = ReadReady(pair);
+    EXPECT_EQ(c.result, 1) << i;
+    EXPECT_EQ(c.ppoll, 0) << i;
+    EXPECT_EQ(c.recvmsg, 1) << i;
+  }
+}
+
+// A spinning socket never waits first: trying first is the point.
+TEST_P(SpinCountTest, ASpinningReadTriesFirstAfterWaiting) {
+  auto pair = MakeSocketPair(packet());
+  ASSERT_EQ(unet_socket_set_spin(pair.a.get(), 1000), 0);  // 1 us: misses
+  ReadLate(pair);
+  Counts c = ReadLate(pair);
+  EXPECT_EQ(c.result, 1);
+  EXPECT_EQ(c.ppoll, 1);
+  EXPECT_GT(c.recvmsg, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, SpinCountTest, ::testing::Bool(), KindName);

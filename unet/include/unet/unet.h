@@ -422,7 +422,8 @@ UNET_API ssize_t unet_socket_sock_name(unet_socket *s, void *buf, size_t len);
  *   UNET_ETRUNC  a record was longer than len (buf holds its start)
  *   -EBADF       s is or gets closed or released
  *   -EINVAL      s is NULL, or buf is NULL with len > 0
- * Cost: recvmsg, and ppoll and recvmsg per wait. Go: Socket.Read. */
+ * Cost: recvmsg, and ppoll and recvmsg per wait; after a read that waited,
+ *   ppoll first (docs/performance.md). Go: Socket.Read. */
 UNET_API ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len);
 
 /* unet_socket_write - write up to len bytes, blocking
@@ -544,7 +545,8 @@ UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, boo
  *                iovcnt or r->timeout_ns is negative, or r->control.len
  *                exceeds its storage
  *   -EMSGSIZE    iovcnt exceeds IOV_MAX
- * Cost: recvmsg, and ppoll and recvmsg per wait. Go: SocketReader.ReadVec. */
+ * Cost: recvmsg, and ppoll and recvmsg per wait; after a read that waited,
+ *   ppoll first (docs/performance.md). Go: SocketReader.ReadVec. */
 UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
                                           int iovcnt);
 
