@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"sort"
@@ -217,7 +218,17 @@ func perOp(w workload, mode string, count func(*exec.Cmd) (float64, error)) floa
 		}
 		return total
 	}
-	return (at(3*n) - at(n)) / float64(2*n)
+	// A process's own background calls (Go's runtime) can outnumber the
+	// difference at small counts: a negative figure is no measurement, and
+	// 0 prints as "-".
+	return math.Max(0, (at(3*n)-at(n))/float64(2*n))
+}
+
+func min(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
 }
 
 // wrapped runs cmd under a counting tool that writes its report to a file,
@@ -318,11 +329,16 @@ func quartiles(xs []float64) spread {
 
 func median(xs []float64) float64 { return quartiles(xs).Median }
 
-func ratioOf(a, b spread) *ratio {
+// minClaimReps is the fewest repetitions whose quartiles can support a
+// claim: below it (-quick runs one) no ratio claims a side of 1.0 and no
+// spin verdict is given.
+const minClaimReps = 5
+
+func ratioOf(a, b spread, reps int) *ratio {
 	return &ratio{
 		Value: a.Median / b.Median,
 		Noisy: a.Noisy || b.Noisy,
-		Clear: a.Q3 < b.Q1 || b.Q3 < a.Q1,
+		Clear: reps >= minClaimReps && (a.Q3 < b.Q1 || b.Q3 < a.Q1),
 	}
 }
 
@@ -411,10 +427,10 @@ func main() {
 			r := byMode[mode]
 			if strings.HasPrefix(mode, "c") {
 				if raw, ok := byMode["raw"]; ok {
-					r.RatioRaw = ratioOf(r.Ns, raw.Ns)
+					r.RatioRaw = ratioOf(r.Ns, raw.Ns, min(r.Repetitions, raw.Repetitions))
 				}
 				if g, ok := byMode["go"]; ok {
-					r.RatioGo = ratioOf(r.Ns, g.Ns)
+					r.RatioGo = ratioOf(r.Ns, g.Ns, min(r.Repetitions, g.Repetitions))
 				}
 			}
 			results = append(results, *r)
@@ -507,6 +523,8 @@ type decision struct {
 }
 
 type verdictT struct {
+	// Decided: every cell had minClaimReps repetitions or more.
+	Decided   bool       `json:"decided"`
 	DefaultOn bool       `json:"adaptive_spin_by_default"`
 	Deciders  []string   `json:"decided_by,omitempty"`
 	Workloads []decision `json:"workloads"`
@@ -520,12 +538,15 @@ func decide(results []result) verdictT {
 	for _, r := range results {
 		cells[r.Workload+"/"+r.Mode] = r
 	}
-	v := verdictT{DefaultOn: true}
+	v := verdictT{Decided: true, DefaultOn: true}
 	for _, w := range workloads {
 		off, ok1 := cells[w.ID+"/c"]
 		on, ok2 := cells[w.ID+"/c_adaptive"]
 		if !ok1 || !ok2 {
 			continue
+		}
+		if min(off.Repetitions, on.Repetitions) < minClaimReps {
+			v.Decided, v.DefaultOn = false, false
 		}
 		d := decision{Workload: w.ID, Wall: on.Ns.Median / off.Ns.Median,
 			CPU: on.CPU.Median / off.CPU.Median}
@@ -546,6 +567,8 @@ func printDecision(v verdictT) {
 	for _, d := range v.Workloads {
 		verdict := "on is fine"
 		switch {
+		case !v.Decided:
+			verdict = "-"
 		case !d.WallOK && !d.CPUOK:
 			verdict = "on is slower and burns more CPU"
 		case !d.WallOK:
@@ -555,7 +578,9 @@ func printDecision(v verdictT) {
 		}
 		fmt.Printf("%-31s %10.2f %10.2f  %s\n", d.Workload, d.Wall, d.CPU, verdict)
 	}
-	if v.DefaultOn {
+	if !v.Decided {
+		fmt.Printf("=> no verdict: fewer than %d repetitions\n", minClaimReps)
+	} else if v.DefaultOn {
 		fmt.Printf("=> adaptive spinning qualifies as the default\n")
 	} else {
 		fmt.Printf("=> adaptive spinning stays opt-in; decided by: %s\n", strings.Join(v.Deciders, ", "))
@@ -578,7 +603,7 @@ func print(results []result) {
 			mark := ""
 			if x.Noisy {
 				mark = "~"
-			} else if x.Clear {
+			} else if x.Clear && r.Repetitions >= minClaimReps {
 				mark = "*"
 			}
 			return fmt.Sprintf("%.2f%s", x.Value, mark)
@@ -599,5 +624,5 @@ func print(results []result) {
 			optional(r.MBPerS, "%.0f"), optional(r.Syscalls, "%.2f"),
 			optional(r.Instructions, "%.0f"), ratioText(r.RatioRaw), ratioText(r.RatioGo))
 	}
-	fmt.Println("\n~ noisy: IQR over 20% of the median (the ratio inherits it); * the two cells' IQRs are apart, so the ratio claims its side of 1.0; unmarked ratios are ties within the spread")
+	fmt.Printf("\n~ noisy: IQR over 20%% of the median (the ratio inherits it); * the two cells' IQRs are apart, so the ratio claims its side of 1.0 (only with %d repetitions or more); unmarked ratios are ties within the spread; - not measured\n", minClaimReps)
 }
