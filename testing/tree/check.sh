@@ -13,7 +13,7 @@ tracked() { git -c core.quotePath=false ls-tree -r --name-only HEAD; }
 expected_root=(
   .bazelignore .bazelrc .bcr .ci .clang-format .gitignore BUILD.bazel
   CHANGELOG.md CMakeLists.txt LICENSE MODULE.bazel README.md SECURITY.md
-  WORKSPACE WORKSPACE.bzlmod abi cmake docs examples interop man testing
+  WORKSPACE WORKSPACE.bzlmod abi cmake debian docs examples interop man testing
   tools unet
 )
 status=0
