@@ -41,20 +41,8 @@ awk '/^## Example: pass an fd/ {inside = 1} inside && /^```c$/ {code = 1; next}
   code && /^```$/ {exit} code' README.md >"$work/readme_example.c"
 diff -u "$work/readme_example.c" examples/pass_fd.c ||
   { echo "check.sh: examples/pass_fd.c differs from the README's example" >&2; exit 1; }
-export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
-# shellcheck disable=SC2046 # pkg-config's words are meant to split.
-clang -std=c11 -Wall -Wextra -Werror -o "$work/pass_fd_pkgconfig" examples/pass_fd.c \
-  $(pkg-config --cflags --libs libunet)
-cmake -S testing/cmake/consumer -B "$work/consumer" -DCMAKE_C_COMPILER=clang \
-  -DCMAKE_PREFIX_PATH="$prefix" -DLIBUNET_EXAMPLE="$PWD/examples/pass_fd.c" >/dev/null
-cmake --build "$work/consumer" >/dev/null
-for binary in "$work/pass_fd_pkgconfig" "$work/consumer/pass_fd"; do
-  linked=$(LD_LIBRARY_PATH=$prefix/lib ldd "$binary")
-  grep -q "$prefix/lib/libunet.so.0" <<<"$linked" ||
-    { echo "check.sh: $binary does not link the installed libunet.so.0" >&2; exit 1; }
-  echo "$(basename "$(dirname "$binary")")/$(basename "$binary"):"
-  LD_LIBRARY_PATH=$prefix/lib "$binary"
-done
+PKG_CONFIG_PATH=$prefix/lib/pkgconfig CMAKE_PREFIX_PATH=$prefix LD_LIBRARY_PATH=$prefix/lib \
+  CC=clang testing/cmake/build_consumers.sh "$work/consumers" "$prefix/lib"
 
 echo "=== manual pages installed: one per exported function"
 for function in $(cat "$work/exported.txt"); do
