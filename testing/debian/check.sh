@@ -34,10 +34,11 @@ if [[ -n "$(known)" ]]; then
     "so it refuses rather than clobber them: $(known | paste -sd,)" >&2
   exit 1
 fi
-shopt -s nullglob
-shadows=(/usr/local/include/unet /usr/local/lib*/libunet* /usr/local/lib*/*/libunet*
-  /usr/local/lib*/pkgconfig/libunet.pc /usr/local/lib*/cmake/libunet)
-shopt -u nullglob
+shadows=()
+for path in /usr/local/include/unet /usr/local/lib*/libunet* /usr/local/lib*/*/libunet* \
+  /usr/local/lib*/pkgconfig/libunet.pc /usr/local/lib*/cmake/libunet; do
+  if [[ -e "$path" ]]; then shadows+=("$path"); fi
+done
 if ((${#shadows[@]})); then
   echo "check.sh: a libunet under /usr/local would come before the packages' files:" \
     "${shadows[*]}" >&2
