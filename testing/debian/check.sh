@@ -85,7 +85,8 @@ if ! (cd "$work/libunet-$version" && dpkg-buildpackage -us -uc -J"$(nproc)") >"$
   exit 1
 fi
 grep -E '^[0-9]+% tests passed' "$work/build.log" || echo "(no tests: nocheck)"
-echo "built in $((SECONDS - build_started)) s: $(cd "$work" && echo ./*.deb)"
+echo "built in $((SECONDS - build_started)) s (load average $(cut -d" " -f1-3 /proc/loadavg)):" \
+  "$(cd "$work" && echo ./*.deb)"
 
 echo "=== lintian"
 for overrides in debian/*lintian-overrides debian/source/lintian-overrides; do
@@ -96,7 +97,7 @@ for overrides in debian/*lintian-overrides debian/source/lintian-overrides; do
     END {exit bad}' "$overrides" >&2
 done
 changes=$(echo "$work"/libunet_"$debian_version"_*.changes)
-lintian --info --show-overrides --fail-on error,warning "$changes"
+lintian --display-info --show-overrides --fail-on error,warning "$changes"
 echo "lintian: no error, no warning"
 
 echo "=== installing the packages"
