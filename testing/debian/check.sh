@@ -97,7 +97,15 @@ for overrides in debian/*lintian-overrides debian/source/lintian-overrides; do
     END {exit bad}' "$overrides" >&2
 done
 changes=$(echo "$work"/libunet_"$debian_version"_*.changes)
-lintian --display-info --show-overrides --fail-on error,warning "$changes"
+# Overrides are shown with their reasons (O: and N: lines). Bookworm's
+# lintian (2.116) counts a shown override as a warning for --fail-on, so the
+# verdict is read from the output instead: no E: or W: line.
+lintian --display-info --show-overrides --fail-on none "$changes" 2>&1 | tee "$work/lintian.txt"
+if grep -qE '^[EW]: ' "$work/lintian.txt"; then
+  echo "check.sh: lintian reports errors or warnings (above): fix them, or override" \
+    "one that cannot be fixed in debian/*lintian-overrides with a comment saying why" >&2
+  exit 1
+fi
 echo "lintian: no error, no warning"
 
 echo "=== installing the packages"
