@@ -37,10 +37,12 @@ struct unet_socket {
   /* The syscall footprint the socket was created with (UNET_FOOTPRINT_*).
    * Immutable. */
   int footprint;
-  /* Its readers' recvmsg flags, [0] for close-on-exec fds and [1] with
-   * inheritable_fds, and its writers' sendmsg flags: the footprint's table
-   * rows (unet__pinned), read once. Immutable. */
-  int recv_flags[2];
+  /* Its readers' recvmsg flags (received fds close-on-exec, and with
+   * inheritable_fds) and its writers' sendmsg flags: the footprint's table
+   * rows (unet__pinned), read once. Two fields, not an array a caller's
+   * bool could index. Immutable. */
+  int recv_flags;
+  int recv_flags_inheritable;
   int send_flags;
   /* SOCK_STREAM or SOCK_SEQPACKET; 0 for an fd wrapped by the caller until
    * a call needs to know (see unet__socket_is_record). */

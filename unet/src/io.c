@@ -117,7 +117,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
       .msg_controllen = r->control.len,
   };
 
-  int flags = r->socket->recv_flags[r->inheritable_fds];
+  int flags = r->inheritable_fds ? r->socket->recv_flags_inheritable : r->socket->recv_flags;
   struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
 
   ssize_t n = transfer(r->socket, &msg, flags, false, r->blocking, &deadline);

@@ -128,8 +128,8 @@ ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struct iovec *
   /* A stream drops the control message of a 0-byte sendmsg. */
   if (total == 0 && w->control.len > 0)
     return -EINVAL;
-  if (*progress == total)
-    return (ssize_t)total; /* Nothing to send: no syscall. */
+  /* Entered also with nothing to send (no syscall then): the socket's
+   * errors hold for every call. */
   int fd = unet__socket_enter(w->socket);
   if (fd < 0)
     return fd;
@@ -143,7 +143,7 @@ static ssize_t read_message(unet_socket_reader *r, int fd, const struct iovec *i
   int bad = check_resumable(r->socket, fd, *progress);
   if (bad < 0)
     return bad;
-  int flags = r->socket->recv_flags[r->inheritable_fds];
+  int flags = r->inheritable_fds ? r->socket->recv_flags_inheritable : r->socket->recv_flags;
   struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
   while (*progress < total) {
     struct iovec window[WINDOW];
@@ -203,8 +203,7 @@ ssize_t unet_socket_reader_read_full(unet_socket_reader *r, const struct iovec *
   int bad = check_message(r->socket, r->timeout_ns, &r->control, iov, iovcnt, progress, &total);
   if (bad < 0)
     return bad;
-  if (*progress == total)
-    return (ssize_t)total; /* Nothing to read: no syscall. */
+  /* Entered also with nothing to read (no syscall then). */
   int fd = unet__socket_enter(r->socket);
   if (fd < 0)
     return fd;

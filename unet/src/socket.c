@@ -37,8 +37,8 @@ int unet__socket_init(struct unet_socket *s, int fd, int footprint) {
   atomic_init(&s->wait_first, 0);
   s->origin = origin;
   s->footprint = footprint;
-  s->recv_flags[0] = unet__pinned(UNET__SITE_RECVMSG, footprint);
-  s->recv_flags[1] = unet__pinned(UNET__SITE_RECVMSG_INHERITABLE_FDS, footprint);
+  s->recv_flags = unet__pinned(UNET__SITE_RECVMSG, footprint);
+  s->recv_flags_inheritable = unet__pinned(UNET__SITE_RECVMSG_INHERITABLE_FDS, footprint);
   s->send_flags = unet__pinned(UNET__SITE_SENDMSG, footprint);
   atomic_init(&s->type, 0);
   atomic_init(&s->passes, 0);

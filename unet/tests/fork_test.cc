@@ -194,6 +194,9 @@ TEST_P(ForkTest, EveryCallOnAnInheritedSocketIsEchild) {
               bad += unet_socket_writer_writev(&w, &iov, 1) != -ECHILD;
               bad += unet_socket_reader_read_full(&r, &iov, 1, &progress) != -ECHILD;
               bad += unet_socket_writer_write_all(&w, &iov, 1, &progress) != -ECHILD;
+              // Nothing to transfer is still a call on the socket.
+              bad += unet_socket_reader_read_full(&r, &iov, 0, &progress) != -ECHILD;
+              bad += unet_socket_writer_write_all(&w, &iov, 0, &progress) != -ECHILD;
               bad += unet_server_socket_listen(server.get()) != -ECHILD;
               bad += unet_server_socket_accept(server.get(), &accepted) != -ECHILD;
               bad += unet_server_socket_accept_timeout(server.get(), 1, &accepted) != -ECHILD;

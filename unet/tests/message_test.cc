@@ -125,6 +125,34 @@ TEST_F(MessageTest, ProgressResumesAfterEagain) {
 }
 
 // A peer gone mid-message: -EPIPE (never SIGPIPE), the progress kept.
+// A message with nothing left to transfer is still a call on the socket:
+// the socket's errors hold (closed: -EBADF), and a record socket refuses a
+// resumed message even when its progress says it is complete.
+TEST_F(MessageTest, NothingLeftToTransferStillChecksTheSocket) {
+  for (bool packet : {false, true}) {
+    auto pair = MakeSocketPair(packet);
+    char buf[5] = "abcd";
+    struct iovec iov = {buf, sizeof(buf)};
+    unet_socket_writer w;
+    unet_socket_writer_init(&w, pair.a.get(), true);
+    unet_socket_reader r;
+    unet_socket_reader_init(&r, pair.b.get(), true);
+    size_t done = sizeof(buf);
+    EXPECT_EQ(unet_socket_writer_write_all(&w, &iov, 1, &done), packet ? -EINVAL : 5);
+    EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &done), packet ? -EINVAL : 5);
+    size_t none = 0;
+    EXPECT_EQ(unet_socket_writer_write_all(&w, &iov, 0, &none), 0);
+    EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 0, &none), 0);
+    ASSERT_EQ(unet_socket_close(pair.a.get()), 0);
+    ASSERT_EQ(unet_socket_close(pair.b.get()), 0);
+    EXPECT_EQ(unet_socket_writer_write_all(&w, &iov, 0, &none), -EBADF);
+    EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 0, &none), -EBADF);
+    done = sizeof(buf);
+    EXPECT_EQ(unet_socket_writer_write_all(&w, &iov, 1, &done), -EBADF);
+    EXPECT_EQ(unet_socket_reader_read_full(&r, &iov, 1, &done), -EBADF);
+  }
+}
+
 TEST_F(MessageTest, WriteAllToAGonePeerIsEpipe) {
   auto pair = MakeSocketPair(false);
   ASSERT_EQ(unet_socket_close(pair.b.get()), 0);

@@ -594,8 +594,8 @@ UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struc
  * r->control's room serves the first recvmsg; the kernel drops fds (and a
  * pidfd) arriving later, flagged MSG_CTRUNC in r->msg_flags, which gathers
  * every chunk's flags; credentials turned on through this library are no
- * reason for it (docs/messages.md). A shorter record ends the call. Close
- * or Release stops it between chunks.
+ * reason for it (docs/messages.md). On a record socket a shorter record
+ * ends the call. Close or Release stops it between chunks.
  * Returns: the message's bytes (on a stream, the total).
  * Errors (and the socket's, r->socket):
  *   UNET_EOF     the peer closed first (*progress says how much came)
