@@ -137,9 +137,11 @@ static const struct row rows[] = {
          "unet_socket_reader_readv unet_socket_reader_read_full",
          recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC),
     /* The default footprint's reads, and a Go-footprint reader that clears
-     * inheritable_fds. */
-    PINS(RECVMSG, 2, BOTH, true,
+     * inheritable_fds (unet_socket_read's never does). */
+    PINS(RECVMSG, 2, DEFAULT, true,
          "unet_socket_read unet_socket_reader_readv unet_socket_reader_read_full",
+         recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC),
+    PINS(RECVMSG, 2, GO, true, "unet_socket_reader_readv unet_socket_reader_read_full",
          recvmsg, ANY, ANY, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC),
     PINS(SENDMSG, 2, BOTH, false,
          "unet_socket_write unet_socket_writer_writev unet_socket_writer_write_all",
