@@ -25,11 +25,18 @@ if ((EUID != 0)); then
 fi
 echo "libunet: missing Debian packages: ${missing[*]}" >&2
 "${sudo[@]}" apt-get -q update >&2
-# What apt will do, before it does it: the packages it installs with them,
-# those it upgrades (a dependency may need a newer version of an installed
-# package) and the download and disk sizes.
+# What apt will do, before it does it, from a simulation (-s changes
+# nothing): the packages it installs with them, those it upgrades (a
+# dependency may need a newer version of an installed package), and their
+# sizes.
+plan=$("${sudo[@]}" apt-get install -s --no-install-recommends "${missing[@]}" 2>&1)
 echo "libunet: apt-get will do this (its own summary):" >&2
-"${sudo[@]}" apt-get install --assume-no --no-install-recommends "${missing[@]}" 2>&1 |
-  sed -n '/^The following/,/^After this operation/p' | sed 's/^/libunet:   /' >&2 || true
+sed -n '/^The following/,/ newly installed, /p' <<<"$plan" | sed 's/^/libunet:   /' >&2
+mapfile -t changed < <(awk '/^Inst /{print $2}' <<<"$plan")
+if ((${#changed[@]})); then
+  apt-cache show --no-all-versions "${changed[@]}" 2>/dev/null |
+    awk '/^Size:/{d+=$2} /^Installed-Size:/{i+=$2}
+         END{printf "libunet:   about %.1f MB to download, %.1f MB unpacked\n", d/1e6, i/1e3}' >&2
+fi
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends \
   "${missing[@]}" >&2

@@ -11,8 +11,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if [[ "${1:-}" == "--release" ]]; then
-  shift
+release=false out=""
+for arg in "$@"; do
+  case "$arg" in
+    --release) release=true ;;
+    -*) echo "archive.sh: unknown option $arg" >&2; exit 2 ;;
+    *) [[ -z "$out" ]] || { echo "archive.sh: one OUTDIR only" >&2; exit 2; }; out=$arg ;;
+  esac
+done
+if $release; then
   python3 testing/bcr/check.py --release ||
     { echo "archive.sh: the registry entry .bcr/ makes is not publishable (above)" >&2; exit 1; }
 fi
@@ -22,7 +29,7 @@ version=$(sed -n 's/^#define UNET_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "archive.sh: no version in unet.h" >&2; exit 1; }
 grep -q "^    version = \"$version\",$" MODULE.bazel ||
   { echo "archive.sh: MODULE.bazel's version is not unet.h's $version" >&2; exit 1; }
-out=${1:-dist}
+out=${out:-dist}
 mkdir -p "$out"
 archive=$out/libunet-$version.tar.gz
 git archive --format=tar --prefix="libunet-$version/" HEAD | gzip -n -9 >"$archive"
