@@ -17,6 +17,7 @@ GoSourcesInfo = provider(
         "deps": "the package's go_library deps (what an embed adds)",
         "files": "depset of the source files, the package's and its deps'",
         "mappings": "depset of 'importpath=execpath' strings",
+        "direct": "the import paths of the package's direct deps",
     },
 )
 
@@ -52,10 +53,11 @@ def _sources(ctx):
             ["%s=%s" % (importpath, f.path) for f in own],
             transitive = [d[GoSourcesInfo].mappings for d in deps],
         ),
+        direct = [d[GoSourcesInfo].importpath for d in deps],
     )
 
 def _compile(ctx, mode, sources):
-    out = ctx.actions.declare_file(ctx.label.name)
+    out = ctx.actions.declare_file(ctx.label.name + (".compiled" if mode == "library" else ""))
     sdk = ctx.attr._goroot.files
     go = ctx.file._go
     args = ctx.actions.args()
@@ -69,6 +71,7 @@ def _compile(ctx, mode, sources):
     # "" for the main repository, whose directory is the workspace's name.
     args.add(ctx.label.workspace_name or ctx.workspace_name)
     args.add(ctx.file._tags.path)
+    args.add(" ".join(sources.direct))
     args.add_all(sources.mappings)
     ctx.actions.run(
         executable = ctx.executable._compile,
@@ -90,8 +93,10 @@ def _executable(ctx, mode):
     return [DefaultInfo(executable = out, runfiles = runfiles)]
 
 def _go_library_impl(ctx):
+    # Compiled when built (as rules_go does), so a library that no binary or
+    # test links still has to compile (with the SDK's build tags).
     sources = _sources(ctx)
-    return [sources, DefaultInfo(files = sources.files)]
+    return [sources, DefaultInfo(files = depset([_compile(ctx, "library", sources)]))]
 
 def _go_binary_impl(ctx):
     return _executable(ctx, "build")
@@ -128,7 +133,7 @@ _TOOLS = {
 
 go_library = rule(
     implementation = _go_library_impl,
-    attrs = _COMMON,
+    attrs = dict(_COMMON, **_TOOLS),
     doc = "Go sources importable as `importpath` by go_binary/go_test deps.",
 )
 

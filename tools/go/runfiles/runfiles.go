@@ -29,8 +29,12 @@ var repo string
 // ownName is the apparent name of the repository the binary was built in.
 const ownName = "libunet"
 
-// Rlocation returns the path of a runfile named "repository/path".
+// Rlocation returns the path of a runfile named "repository/path"; an
+// absolute path is returned as it is.
 func Rlocation(path string) (string, error) {
+	if filepath.IsAbs(path) {
+		return path, nil
+	}
 	key := path
 	if strings.HasPrefix(path, ownName+"/") {
 		if repo == "" {

@@ -78,6 +78,15 @@ func TestMissingFileIsAnErrorNamingIt(t *testing.T) {
 	}
 }
 
+func TestAnAbsolutePathIsReturnedAsItIs(t *testing.T) {
+	withRepo(t, "_main")
+	clearEnv(t)
+	t.Setenv("RUNFILES_DIR", t.TempDir())
+	if got, err := Rlocation("/usr/bin/env"); err != nil || got != "/usr/bin/env" {
+		t.Fatalf("Rlocation = %q, %v; want /usr/bin/env", got, err)
+	}
+}
+
 func TestOtherRepositoriesAreLookedUpAsNamed(t *testing.T) {
 	withRepo(t, "_main")
 	clearEnv(t)
