@@ -46,24 +46,65 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	lines := bufio.NewScanner(out)
+	// The C half's lines, read as they come; both channels are closed when
+	// its output ends (it exited).
+	lines, eof := make(chan string, 64), make(chan struct{})
+	go func() {
+		scanner := bufio.NewScanner(out)
+		for scanner.Scan() {
+			lines <- scanner.Text()
+		}
+		close(lines)
+		close(eof)
+	}()
 	// relay prints the C half's next n lines (-1: all), waiting for them.
 	relay := func(n int) {
-		for ; n != 0 && lines.Scan(); n-- {
-			fmt.Println(lines.Text())
+		for ; n != 0; n-- {
+			line, ok := <-lines
+			if !ok {
+				return
+			}
+			fmt.Println(line)
 		}
 	}
 	if err := c.Start(); err != nil {
 		return fmt.Errorf("starting the C half: %w", err)
 	}
-	// On an early return the socket closes first (deferred later), so the C
-	// half ends and this reaps it.
-	defer c.Wait()
+	// On an early return the sockets close (the accepted one first, deferred
+	// later), so the C half ends; what it printed is shown, then reaped.
+	reaped := false
+	defer func() {
+		if !reaped {
+			server.Close()
+			relay(-1)
+			c.Wait()
+		}
+	}()
 
-	s, err := server.Accept()
-	if err != nil {
-		return fmt.Errorf("accepting: %w", err)
+	// Accept, unless the C half ends first (then nothing would connect).
+	type acceptance struct {
+		s   *unet.Socket
+		err error
 	}
+	accepted := make(chan acceptance, 1)
+	go func() {
+		s, err := server.Accept()
+		accepted <- acceptance{s, err}
+	}()
+	var a acceptance
+	select {
+	case a = <-accepted:
+	case <-eof:
+		server.Close()
+		if a = <-accepted; a.err == nil {
+			a.s.Close()
+		}
+		return fmt.Errorf("the C half ended before connecting")
+	}
+	if a.err != nil {
+		return fmt.Errorf("accepting: %w", a.err)
+	}
+	s := a.s
 	defer s.Close()
 	relay(1) // C: connected
 	cred, err := gvisorcompat.PeerCred(s)
@@ -117,6 +158,7 @@ func run() error {
 	fmt.Printf("Go: the pipe says %q\n", content[:m])
 
 	relay(-1) // Anything else, to the end.
+	reaped = true
 	if err := c.Wait(); err != nil {
 		return fmt.Errorf("the C half: %w", err)
 	}
