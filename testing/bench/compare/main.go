@@ -25,6 +25,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -110,6 +111,8 @@ var (
 	instr    = flag.Bool("instructions", true, "count instructions per operation: perf where the machine has the counter, else callgrind on the one-thread workloads")
 	quick    = flag.Bool("quick", false, "smoke test: one short pass of every workload and mode, small counts; figures mean nothing")
 	against  = flag.String("against", "", "an earlier run's JSON: list every ratio whose side of 1.0 differs though both runs claim a side")
+	only     = flag.String("only", "", "measure only the workloads whose names match this regular expression")
+	modes    = flag.String("modes", "", "measure only these modes, comma-separated (default: each workload's own)")
 	from     = flag.String("from", "", "print the table, decision and -against check of a run's JSON instead of measuring")
 )
 
@@ -359,6 +362,37 @@ func load(path string) []result {
 	return run.Results
 }
 
+// selectWorkloads keeps the workloads and modes -only and -modes name.
+func selectWorkloads() {
+	match, err := regexp.Compile(*only)
+	if err != nil {
+		fail(fmt.Errorf("-only: %v", err))
+	}
+	var kept []workload
+	for _, w := range workloads {
+		if !match.MatchString(w.ID) {
+			continue
+		}
+		if *modes != "" {
+			var ms []string
+			for _, m := range w.Modes {
+				if strings.Contains(","+*modes+",", ","+m+",") {
+					ms = append(ms, m)
+				}
+			}
+			if ms == nil {
+				continue
+			}
+			w.Modes = ms
+		}
+		kept = append(kept, w)
+	}
+	if kept == nil {
+		fail(fmt.Errorf("-only %q -modes %q: no workload left", *only, *modes))
+	}
+	workloads = kept
+}
+
 // report prints the table, the spin decision and the -against check.
 func report(results []result) verdictT {
 	print(results)
@@ -379,6 +413,7 @@ func main() {
 	if *quick {
 		*reps = 1
 	}
+	selectWorkloads()
 	start := time.Now()
 	samples := map[string][]sample{}
 	key := func(w workload, mode string) string { return w.ID + "/" + mode }
