@@ -41,8 +41,10 @@ ssize_t unet__transfer_inside(unet_socket *s, int fd, struct msghdr *msg, int fl
   bool spun = false;
   ssize_t n;
   if (!write && blocking && waits_first(s)) {
+    /* A deadline already past is no reason to fail: the data may be there
+     * (a later chunk of a message, say); the recvmsg below finds out. */
     n = unet__socket_wait(s, fd, false, deadline);
-    if (n < 0)
+    if (n < 0 && n != -ETIMEDOUT)
       return n;
   }
   for (;;) {

@@ -160,6 +160,22 @@ TEST_P(SpinCountTest, DataComingFasterThanReadEndsWaitingFirst) {
   }
 }
 
+// A read that waits first with a timeout already spent still returns data
+// that is there: the time ran out, but no waiting was needed.
+TEST_P(SpinCountTest, ATimeoutNeverFailsAReadWhoseDataIsThere) {
+  auto pair = MakeSocketPair(packet());
+  ReadLate(pair);  // The next reads wait first.
+  ASSERT_EQ(unet_socket_write(pair.b.get(), "x", 1), 1);
+  unet_socket_reader r;
+  unet_socket_reader_init(&r, pair.a.get(), true);
+  r.timeout_ns = 1;
+  char c;
+  struct iovec iov = {&c, 1};
+  t_recvmsg = t_ppoll = 0;
+  EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 1);
+  EXPECT_EQ(t_recvmsg, 1);
+}
+
 // A spinning socket never waits first: trying first is the point.
 TEST_P(SpinCountTest, ASpinningReadTriesFirstAfterWaiting) {
   auto pair = MakeSocketPair(packet());
