@@ -607,8 +607,9 @@ UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struc
  *   -ETIMEDOUT   r->timeout_ns of waiting passed (resume later)
  *   -EMSGSIZE    iovcnt exceeds IOV_MAX
  * Cost: one recvmsg into the caller's buffers, then on a stream one per
- *   chunk (64 buffers at most), ppoll per wait; on a wrapped fd, a
- *   getsockopt (SO_TYPE) once when a record may be short. Go: beyond Go. */
+ *   chunk (64 buffers at most), ppoll per wait (first after a read that
+ *   waited); on a wrapped fd, a getsockopt (SO_TYPE) once when resumed or
+ *   when a record may be short. Go: beyond Go. */
 UNET_API ssize_t unet_socket_reader_read_full(unet_socket_reader *r, const struct iovec *iov,
                                               int iovcnt, size_t *progress);
 
