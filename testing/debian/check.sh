@@ -7,21 +7,13 @@
 # two .debs are installed on this machine and examples/pass_fd.c is built
 # against the installed files with pkg-config and find_package and run
 # without LD_LIBRARY_PATH (testing/cmake/build_consumers.sh); then both
-# packages are purged, on failure too. Refuses to run if either package is
-# already known to dpkg, or if a libunet under /usr/local would shadow them.
+# packages are purged, on failure too. Refuses, before installing anything,
+# to run if either package is already known to dpkg, or if a libunet that
+# no package owns is installed under /usr or /usr/local.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 started=$SECONDS
 packages=(libunet-dev libunet0)
-
-# The build tools and debian/control's Build-Depends (dpkg-checkbuilddeps
-# below says if this list falls behind).
-tools/install_packages.sh build-essential cmake debhelper dpkg-dev libgtest-dev lintian \
-  pkg-config python3
-if ! unmet=$(dpkg-checkbuilddeps 2>&1); then
-  echo "check.sh: $unmet; add them to the install list above" >&2
-  exit 1
-fi
 
 # What dpkg knows of the packages: a line per package and architecture, its
 # status abbreviated ("ii ", "rc ", ...); none, or only "un", for neither.
@@ -34,16 +26,33 @@ if [[ -n "$(known)" ]]; then
     "so it refuses rather than clobber them: $(known | paste -sd,)" >&2
   exit 1
 fi
+# A libunet no package owns: under /usr/local it would come before the
+# packages' files; under /usr, dpkg -i would take its files over and the
+# purge delete them.
 shadows=()
-for path in /usr/local/include/unet /usr/local/lib*/libunet* /usr/local/lib*/*/libunet* \
-  /usr/local/lib*/pkgconfig/libunet.pc /usr/local/lib*/cmake/libunet; do
-  if [[ -e "$path" ]]; then shadows+=("$path"); fi
+for prefix in /usr/local /usr; do
+  for path in "$prefix"/include/unet "$prefix"/lib*/libunet* "$prefix"/lib*/*/libunet* \
+    "$prefix"/lib*/pkgconfig/libunet.pc "$prefix"/lib*/*/pkgconfig/libunet.pc \
+    "$prefix"/share/pkgconfig/libunet.pc "$prefix"/lib*/cmake/libunet \
+    "$prefix"/lib*/*/cmake/libunet "$prefix"/share/cmake/libunet; do
+    if [[ -e "$path" ]]; then shadows+=("$path"); fi
+  done
 done
 if ((${#shadows[@]})); then
-  echo "check.sh: a libunet under /usr/local would come before the packages' files:" \
-    "${shadows[*]}" >&2
+  echo "check.sh: a libunet no package owns is installed; the check refuses rather than" \
+    "shadow, take over or delete it: ${shadows[*]}" >&2
   exit 1
 fi
+
+# The build tools and debian/control's Build-Depends (dpkg-checkbuilddeps
+# below says if this list falls behind).
+tools/install_packages.sh build-essential cmake debhelper dpkg-dev libgtest-dev lintian \
+  pkg-config python3
+if ! unmet=$(dpkg-checkbuilddeps 2>&1); then
+  echo "check.sh: $unmet; add them to the install list above" >&2
+  exit 1
+fi
+
 cached_before=$(ldconfig -p | grep -c libunet || true)
 
 echo "=== debian/libunet0.symbols against abi/libunet.so.0.abi"
