@@ -29,12 +29,13 @@ echo "libunet: missing Debian packages: ${missing[*]}" >&2
 # nothing): the packages it installs with them, those it upgrades (a
 # dependency may need a newer version of an installed package), and their
 # sizes.
-plan=$("${sudo[@]}" apt-get install -s --no-install-recommends "${missing[@]}" 2>&1)
+plan=$("${sudo[@]}" apt-get install -s --no-install-recommends "${missing[@]}" 2>&1) ||
+  { echo "$plan" >&2; echo "libunet: apt-get cannot install: ${missing[*]}" >&2; exit 1; }
 echo "libunet: apt-get will do this (its own summary):" >&2
 sed -n '/^The following/,/ newly installed, /p' <<<"$plan" | sed 's/^/libunet:   /' >&2
 mapfile -t changed < <(awk '/^Inst /{print $2}' <<<"$plan")
 if ((${#changed[@]})); then
-  apt-cache show --no-all-versions "${changed[@]}" 2>/dev/null |
+  { apt-cache show --no-all-versions "${changed[@]}" 2>/dev/null || true; } |
     awk '/^Size:/{d+=$2} /^Installed-Size:/{i+=$2}
          END{printf "libunet:   about %.1f MB to download, %.1f MB unpacked\n", d/1e6, i/1e3}' >&2
 fi

@@ -9,6 +9,7 @@
 # testing/bcr/check.py --release, which refuses a .bcr/ whose maintainer or
 # repository is still unset.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/../.."
 
 release=false out=""
@@ -19,15 +20,21 @@ for arg in "$@"; do
     *) [[ -z "$out" ]] || { echo "archive.sh: one OUTDIR only" >&2; exit 2; }; out=$arg ;;
   esac
 done
+# OUTDIR is the caller's; the default dist/ is the repository's.
+[[ -z "$out" || "$out" == /* ]] || out=$caller/$out
 if $release; then
+  # The check reads the checkout, the archive is HEAD: they must be one.
+  [[ -z "$(git status --porcelain --untracked-files=no)" ]] ||
+    { echo "archive.sh: --release needs a checkout without uncommitted changes" >&2; exit 1; }
   python3 testing/bcr/check.py --release ||
     { echo "archive.sh: the registry entry .bcr/ makes is not publishable (above)" >&2; exit 1; }
 fi
 
-version=$(sed -n 's/^#define UNET_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' \
-  unet/include/unet/unet.h | paste -sd.)
+# The version and the module of HEAD, which the archive holds.
+version=$(git show HEAD:unet/include/unet/unet.h |
+  sed -n 's/^#define UNET_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' | paste -sd.)
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "archive.sh: no version in unet.h" >&2; exit 1; }
-grep -q "^    version = \"$version\",$" MODULE.bazel ||
+git show HEAD:MODULE.bazel | grep -q "^    version = \"$version\",$" ||
   { echo "archive.sh: MODULE.bazel's version is not unet.h's $version" >&2; exit 1; }
 out=${out:-dist}
 mkdir -p "$out"
