@@ -95,11 +95,11 @@ func run() error {
 	select {
 	case a = <-accepted:
 	case <-eof:
+		// The C half ended; an accept still waiting would wait forever.
 		server.Close()
-		if a = <-accepted; a.err == nil {
-			a.s.Close()
+		if a = <-accepted; a.err != nil {
+			return fmt.Errorf("the C half ended before connecting")
 		}
-		return fmt.Errorf("the C half ended before connecting")
 	}
 	if a.err != nil {
 		return fmt.Errorf("accepting: %w", a.err)

@@ -362,6 +362,9 @@ func load(path string) []result {
 	return run.Results
 }
 
+// allWorkloads is every workload, whatever -only and -modes keep.
+var allWorkloads = workloads
+
 // selectWorkloads keeps the workloads and modes -only and -modes name.
 func selectWorkloads() {
 	match, err := regexp.Compile(*only)
@@ -574,10 +577,16 @@ func decide(results []result) verdictT {
 		cells[r.Workload+"/"+r.Mode] = r
 	}
 	v := verdictT{Decided: true, DefaultOn: true}
-	for _, w := range workloads {
+	// Every workload that measures both modes, not only those a -only or
+	// -modes run kept: a subset decides nothing.
+	for _, w := range allWorkloads {
+		if !strings.Contains(","+strings.Join(w.Modes, ",")+",", ",c_adaptive,") {
+			continue
+		}
 		off, ok1 := cells[w.ID+"/c"]
 		on, ok2 := cells[w.ID+"/c_adaptive"]
 		if !ok1 || !ok2 {
+			v.Decided, v.DefaultOn = false, false
 			continue
 		}
 		if min(off.Repetitions, on.Repetitions) < minClaimReps {
@@ -614,7 +623,7 @@ func printDecision(v verdictT) {
 		fmt.Printf("%-31s %10.2f %10.2f  %s\n", d.Workload, d.Wall, d.CPU, verdict)
 	}
 	if !v.Decided {
-		fmt.Printf("=> no verdict: fewer than %d repetitions\n", minClaimReps)
+		fmt.Printf("=> no verdict: a workload is missing or has fewer than %d repetitions\n", minClaimReps)
 	} else if v.DefaultOn {
 		fmt.Printf("=> adaptive spinning qualifies as the default\n")
 	} else {
