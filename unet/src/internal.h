@@ -55,6 +55,11 @@ struct unet_socket {
 #define UNET__PASSES_CREDENTIALS 1u
 #define UNET__PASSES_PIDFD 2u
 
+/* A reader's recvmsg flags: its socket's, as its inheritable_fds chooses. */
+static inline int unet__reader_flags(const unet_socket_reader *r) {
+  return r->inheritable_fds ? r->socket->recv_flags_inheritable : r->socket->recv_flags;
+}
+
 /* The page holding this process's identity (see origin.c): NULL until the
  * first socket is made; zeroed by the kernel in every child that does not
  * share this memory. */

@@ -119,7 +119,7 @@ ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
       .msg_controllen = r->control.len,
   };
 
-  int flags = r->inheritable_fds ? r->socket->recv_flags_inheritable : r->socket->recv_flags;
+  int flags = unet__reader_flags(r);
   struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
 
   ssize_t n = transfer(r->socket, &msg, flags, false, r->blocking, &deadline);

@@ -143,7 +143,7 @@ static ssize_t read_message(unet_socket_reader *r, int fd, const struct iovec *i
   int bad = check_resumable(r->socket, fd, *progress);
   if (bad < 0)
     return bad;
-  int flags = r->inheritable_fds ? r->socket->recv_flags_inheritable : r->socket->recv_flags;
+  int flags = unet__reader_flags(r);
   struct unet__deadline deadline = {.timeout_ns = r->timeout_ns};
   while (*progress < total) {
     struct iovec window[WINDOW];
