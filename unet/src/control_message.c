@@ -119,6 +119,7 @@ static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, en
     return -ENOBUFS;
 
   size_t n = 0;
+  int run = UNET__CLOSE_RUN_INIT;
   offset = 0;
   while (next_cmsg(c, &offset, &v) > 0) {
     if (!is_rights(&v))
@@ -130,11 +131,12 @@ static int collect_fds(unet_control_message *c, int *ret_fds, size_t max_fds, en
       if (n < max_fds)
         ret_fds[n++] = fd;
       else
-        unet__close(fd); /* TAKE_CLOSE_REST only: the others fit. */
+        unet__close_run(fd, &run); /* TAKE_CLOSE_REST only: the others fit. */
       if (how != EXTRACT)
         clear_fd_at(c, &v, i);
     }
   }
+  unet__close_run_end(run);
   return (int)n;
 }
 
@@ -171,6 +173,7 @@ void unet_control_message_close_fds(unet_control_message *c) {
     return;
   size_t offset = 0;
   struct cmsg_view v;
+  int run = UNET__CLOSE_RUN_INIT;
   while (next_cmsg(c, &offset, &v) > 0) {
     if (!holds_fds(&v))
       continue;
@@ -178,10 +181,11 @@ void unet_control_message_close_fds(unet_control_message *c) {
       int fd = fd_at(c, &v, i);
       if (fd < 0)
         continue;
-      unet__close(fd);
+      unet__close_run(fd, &run);
       clear_fd_at(c, &v, i);
     }
   }
+  unet__close_run_end(run);
 }
 
 int unet_control_message_pack_fds(unet_control_message *c, const int *fds, int count) {

@@ -66,17 +66,18 @@ static int check_message(unet_socket *s, int64_t timeout_ns, const unet_control_
  * for them), and says MSG_CTRUNC. The rare path: otherwise the room holds
  * the credentials alone and the kernel drops every fd unopened. */
 static int drop_installed_fds(struct msghdr *msg) {
-  int dropped = 0;
+  int dropped = 0, run = UNET__CLOSE_RUN_INIT;
   for (struct cmsghdr *h = CMSG_FIRSTHDR(msg); h; h = CMSG_NXTHDR(msg, h)) {
     if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
       continue;
     for (size_t i = 0; i < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
       int fd;
       memcpy(&fd, CMSG_DATA(h) + i * sizeof(int), sizeof(fd));
-      unet__close(fd);
+      unet__close_run(fd, &run);
     }
     dropped = MSG_CTRUNC;
   }
+  unet__close_run_end(run);
   return dropped;
 }
 

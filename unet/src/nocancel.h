@@ -59,4 +59,23 @@ static inline ssize_t unet__write(int fd, const void *buf, size_t len) {
 /* Linux closes fd even when close(2) fails (EINTR included): never retry. */
 static inline int unet__close(int fd) { UNET__NOCANCEL(int, close(fd)); }
 
+/* A run of closes (a message's fds) in one bracket: *run starts as
+ * UNET__CLOSE_RUN_INIT, cancelability goes off at the first close, and
+ * unet__close_run_end(run) restores it once, after the last (errno kept). */
+#define UNET__CLOSE_RUN_INIT (-1) /* PTHREAD_CANCEL_* are never negative */
+
+static inline void unet__close_run(int fd, int *run) {
+  if (*run == UNET__CLOSE_RUN_INIT)
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, run);
+  close(fd);
+}
+
+static inline void unet__close_run_end(int run) {
+  if (run == UNET__CLOSE_RUN_INIT)
+    return;
+  int saved_errno = errno;
+  pthread_setcancelstate(run, NULL);
+  errno = saved_errno;
+}
+
 #endif /* UNET_SRC_NOCANCEL_H_ */

@@ -26,7 +26,7 @@ using unet_testing::UnetKindTest;
 // What a thread with a cancellation pending from its first instruction got
 // through: every step of a socket's life, each a call that makes a syscall
 // the C library treats as a cancellation point (sendmsg, recvmsg, accept4,
-// connect, write, close).
+// connect, write, close, and runs of closes).
 struct Workload {
   bool packet = false;
   std::string name;
@@ -34,7 +34,7 @@ struct Workload {
   std::atomic<bool> failed{false};
 };
 
-constexpr int kWorkloadSteps = 9;
+constexpr int kWorkloadSteps = 11;
 
 void Step(Workload *w, bool ok) {
   if (!ok)
@@ -52,16 +52,21 @@ void *RunWithCancelPending(void *arg) {
   Step(w, pipe(fds) == 0);
   unet_socket_writer writer;
   unet_socket_writer_init(&writer, a, true);
-  Step(w, unet_control_message_pack_fds(&writer.control, &fds[0], 1) == 0);
+  Step(w, unet_control_message_pack_fds(&writer.control, fds, 2) == 0);
   char byte = 'x';
   struct iovec iov = {&byte, 1};
   Step(w, unet_socket_writer_writev(&writer, &iov, 1) == 1);  // sendmsg
   unet_socket_reader reader;
   unet_socket_reader_init(&reader, b, true);
-  unet_control_message_enable_fds(&reader.control, 1);
+  unet_control_message_enable_fds(&reader.control, 2);
   Step(w, unet_socket_reader_readv(&reader, &iov, 1) == 1);  // recvmsg
-  int got = -1;
-  Step(w, unet_control_message_take_fds(&reader.control, &got, 1) == 1);
+  int got = -1;  // The second received fd is closed: a run of closes.
+  Step(w, unet_control_message_take_fds_closing_rest(&reader.control, &got, 1) == 1);
+  // Both fds again, closed by close_fds.
+  Step(w, unet_socket_writer_writev(&writer, &iov, 1) == 1);
+  unet_control_message_enable_fds(&reader.control, 2);
+  Step(w, unet_socket_reader_readv(&reader, &iov, 1) == 1 &&
+              unet_control_message_count_fds(&reader.control) == 2);
   unet_control_message_close_fds(&reader.control);
 
   unet_server_socket *server = nullptr;
