@@ -13,15 +13,17 @@ Each function's comment is its contract, in a fixed shape:
     /* unet_name - a summary of at most 60 characters
      * What a caller needs beyond the summary (ownership, threads).
      * Returns: what success returns.
-     * Errors:                      (or "Errors (and the socket's, s):")
-     *   -ECODE  its condition, one code per line
+     * Errors: -ECODE  its condition, one code per line
+     *         -ECODE  the next one
      * Cost: the syscalls it makes. Go: the Go function it mirrors. */
 
-and its page has NAME (the summary; the line fits 80 columns), LIBRARY,
-SYNOPSIS, DESCRIPTION, RETURN VALUE, ERRORS (one entry per code with its
-condition; "the socket's" adds -EINVAL, -EBADF and -ECHILD for its
-subject), NOTES (cost and Go twin) and SEE ALSO. A comment out of shape is
-an error, in both modes. testing/promises/check.py reads the same fields.
+"Errors (s):" adds the socket's errors (-EINVAL, -EBADF, -ECHILD) for the
+parameter s, or for r->socket and w->socket when it names r or w, and may
+say "none of its own"; "Errors: as unet_other()" takes unet_other()'s. The
+page has NAME (the summary; the line fits 80 columns), LIBRARY, SYNOPSIS,
+DESCRIPTION, RETURN VALUE, ERRORS (one entry per code with its condition),
+NOTES (cost and Go twin) and SEE ALSO. A comment out of shape is an error,
+in both modes. testing/promises/check.py reads the same fields.
 """
 import argparse
 import os
@@ -89,11 +91,15 @@ def functions():
 
 
 # The fields of a contract, after its first line "name - summary" and the
-# description: "Returns:", "Errors:" (or "Errors (and the socket's, s):",
-# which adds the errors every call on a socket shares), "Cost:" and "Go:"
-# (the last two may share a line).
-FIELD = re.compile(r"^(Returns|Errors|Cost|Go)(?: \(and the socket's, ([^)]+)\))?:\s*(.*)$")
-ENTRY = re.compile(r"^  (%s)\s+(\S.*)$" % CODE.pattern)
+# description: "Returns:", "Errors:" (or "Errors (s):", which adds the
+# errors every call on the socket s shares), "Cost:" and "Go:" (the last
+# two may share a line). Error entries start at the column after "Errors: ",
+# a condition's later lines where its first began.
+FIELD = re.compile(r"^(Returns|Errors|Cost|Go)(?: \(([a-z]\w*)\))?:\s*(.*)$")
+ENTRY = re.compile(r"^(%s)\s+(\S.*)$" % CODE.pattern)
+SAME_AS = re.compile(r"^as (unet_\w+)\(\)$")
+NO_ENTRY = "none of its own"
+SOCKET_OF = {"r": "r->socket", "w": "w->socket"}  # a reader's, a writer's
 SUMMARY_MAX = 60
 NAME_MAX = 80  # "name - summary" in NAME
 
@@ -118,30 +124,48 @@ def contract(name, comment):
         raise ContractError("%s: the comment must open with '%s - summary'" % (name, name))
     result = {"summary": m.group(2), "description": [], "returns": [], "errors": [],
               "cost": [], "go": []}
-    field, subject = "description", None
+    field, subject, indent, column = "description", None, 0, 0
     for line in lines[1:]:
         f = FIELD.match(line)
         if f:
             field = f.group(1).lower()
-            subject = f.group(2) or subject
             rest = f.group(3)
             if field == "errors":
-                if rest:
-                    raise ContractError("%s: 'Errors:' takes one code per line below it" % name)
+                subject, indent = f.group(2), f.start(3)
+                same = SAME_AS.match(rest)
+                if same and not subject:
+                    result["errors"] = [list(e) for e in errors_of(same.group(1))]
+                    field = "errors as"  # Nothing may follow.
+                elif rest == NO_ENTRY and subject:
+                    field = "errors as"
+                elif ENTRY.match(rest):
+                    e = ENTRY.match(rest)
+                    result["errors"].append(list(e.groups()))
+                    column = indent + e.start(2)
+                else:
+                    raise ContractError("%s: 'Errors:' must hold a code and its condition, "
+                                        "'as unet_other()' or, with a socket, '%s'"
+                                        % (name, NO_ENTRY))
                 continue
             if field == "cost" and " Go: " in rest:
                 rest, go = rest.split(" Go: ", 1)
                 result["go"].append(go)
             result[field].append(rest)
             continue
+        if field == "errors as":
+            raise ContractError("%s: nothing may follow 'as unet_other()' or '%s'"
+                                % (name, NO_ENTRY))
         if field == "errors":
-            e = ENTRY.match(line)
-            if e:
+            margin = len(line) - len(line.lstrip(" "))
+            e = ENTRY.match(line.lstrip(" "))
+            if e and margin == indent:
                 result["errors"].append([e.group(1), e.group(2)])
-            elif line.startswith("    ") and result["errors"]:
+                column = indent + e.start(2)
+            elif margin == column:
                 result["errors"][-1][1] += " " + line.strip()
             else:
-                raise ContractError("%s: not an error entry: %r" % (name, line))
+                raise ContractError("%s: an error entry starts at column %d, its condition's "
+                                    "lines at %d: %r" % (name, indent, column, line))
         elif field == "cost" and " Go: " in line:
             cost, go = line.split(" Go: ", 1)
             result["cost"].append(cost.strip())
@@ -150,7 +174,8 @@ def contract(name, comment):
             result[field].append(line.strip())
     if subject:
         own = {code for code, _ in result["errors"]}
-        result["errors"] += [list(e) for e in socket_errors(subject) if e[0] not in own]
+        result["errors"] += [list(e) for e in socket_errors(SOCKET_OF.get(subject, subject))
+                             if e[0] not in own]
     for key in ("returns", "cost", "go"):
         if name not in VOID and key == "returns" and not result[key]:
             raise ContractError("%s: no 'Returns:'" % name)
@@ -170,6 +195,14 @@ def contract(name, comment):
 
 
 VOID = set()  # Filled from the declarations: functions returning void.
+
+
+def errors_of(name):
+    """The error entries of name's contract, for "Errors: as name()"."""
+    for other, _, comment in functions():
+        if other == name:
+            return contract(other, comment)["errors"]
+    raise ContractError("no function %s in the header" % name)
 
 
 def escape(text):

@@ -1,25 +1,23 @@
 /*
  * libunet: gVisor's Go package gvisor.dev/gvisor/pkg/unet, in C.
- * Unix domain sockets passing bytes and fds with the Go package's corner
- * cases, so a C process and a Go process see the same behaviour on one
- * socket. This header holds the contracts; docs/README.md indexes the
- * narrative.
+ * Unix domain sockets passing bytes and fds with the Go package's
+ * behaviour, so a C and a Go process see the same on one socket. This
+ * header holds the contracts; docs/README.md indexes the narrative.
  *
  * Conventions
- *   Calls return 0 or a count, or a negative errno (errno itself is never
- *   part of a contract); UNET_EOF and UNET_ETRUNC are Go's io.EOF and
- *   "message truncated". Out-parameters (ret_*) are written only on
- *   success. "The socket's" errors, shared by every call on a socket: a
- *   NULL object is -EINVAL, a closed or released one -EBADF, one this
- *   process inherited (fork) -ECHILD. An fd argument is borrowed unless the
- *   contract says the call takes it.
+ *   Calls return 0 or a count, or a negative errno (never errno itself);
+ *   UNET_EOF and UNET_ETRUNC are Go's io.EOF and "message truncated".
+ *   Out-parameters (ret_*) are written only on success; an fd argument is
+ *   borrowed unless the call takes it. A call on a socket s (or a reader's
+ *   or writer's, r or w) also has the socket's errors, marked "Errors (s)":
+ *   -EINVAL for a NULL s, -EBADF once it is closed or released, -ECHILD in
+ *   a process that inherited it.
  *   Sockets are opaque heap objects: Close ends the fd's use, free releases
- *   the memory once no thread can call in. Reads, writes, accepts and
- *   options may run concurrently; Close or Release wakes them and waits
- *   until they have left. Readers, writers and control messages are plain
- *   structs, one per thread.
- *   Threads, fork and signals: docs/fork-signals-cancellation.md. Syscall
- *   footprints and seccomp: docs/seccomp-and-footprints.md, unet/SYSCALLS.md.
+ *   the memory. Reads, writes, accepts and options may run concurrently; Close
+ *   or Release wakes them and waits until they have left. Readers, writers
+ *   and control messages are plain structs, one per thread. Threads, fork
+ *   and signals: docs/fork-signals-cancellation.md; footprints and seccomp:
+ *   docs/seccomp-and-footprints.md and unet/SYSCALLS.md.
  */
 #ifndef UNET_UNET_H_
 #define UNET_UNET_H_
@@ -41,17 +39,11 @@ extern "C" {
 #define UNET_VERSION_HEX \
   ((UNET_VERSION_MAJOR << 16) | (UNET_VERSION_MINOR << 8) | UNET_VERSION_PATCH)
 
-/* The public API, visible whatever the includer's settings. */
-#define UNET_API __attribute__((visibility("default")))
-/* On results that are fds the caller must close. */
-#define UNET_MUST_USE __attribute__((warn_unused_result))
+#define UNET_API __attribute__((visibility("default")))   /* under any -fvisibility */
+#define UNET_MUST_USE __attribute__((warn_unused_result)) /* an fd the caller closes */
 
-/* A read returned 0 bytes (Go's io.EOF): the peer closed or shut down, a
- * 0-byte record arrived, or (as in Go) the buffers were 0 bytes long. */
-#define UNET_EOF (-4097)
-/* A record was longer than the buffers: they hold its first bytes, the rest
- * is lost (Go's errMessageTruncated, whose n is the buffers' total). */
-#define UNET_ETRUNC (-4098)
+#define UNET_EOF (-4097)    /* Go's io.EOF: a read of 0 bytes */
+#define UNET_ETRUNC (-4098) /* Go's errMessageTruncated: a record was cut */
 
 #define UNET_LISTEN_BACKLOG 16 /* Go's listen backlog */
 #define UNET_MAX_FDS 253       /* most fds in one message: SCM_MAX_FD */
@@ -70,17 +62,14 @@ extern "C" {
 struct ucred; /* <sys/socket.h> with _GNU_SOURCE */
 
 /* unet_strerror - describe a code this library returns
- * A negative errno, UNET_EOF or UNET_ETRUNC; a positive errno also works.
- * Async-signal-safe.
- * Returns: a static, thread-safe string, never NULL.
+ * A negative errno (or a positive one), UNET_EOF or UNET_ETRUNC.
+ * Returns: a static string, never NULL; async-signal-safe.
  * Cost: none. Go: beyond Go. */
 UNET_API const char *unet_strerror(int code);
 
 /* unet_version - the version of the library linked at run time
- * Compare with UNET_VERSION_HEX; the soname carries compatibility
- * (docs/cmake.md).
- * Returns: (major << 16) | (minor << 8) | patch.
- * Cost: none. Go: beyond Go (liburing's io_uring_major_version, libuv's uv_version). */
+ * Returns: (major << 16) | (minor << 8) | patch, as UNET_VERSION_HEX.
+ * Cost: none. Go: beyond Go. */
 UNET_API unsigned unet_version(void);
 
 /* unet_version_string - the run-time version as "MAJOR.MINOR.PATCH"
@@ -94,11 +83,9 @@ UNET_API const char *unet_version_string(void);
 #define UNET_FOOTPRINT_GO 1      /* every call carries gVisor's Go unet's flags */
 
 /* unet_set_footprint - pick the syscall footprint of new sockets
- * Process-wide and thread-safe; a socket keeps the footprint it was made
- * with (an accepted one takes its server's).
+ * Process-wide; a socket keeps its own (an accepted one its server's).
  * Returns: the previous footprint.
- * Errors:
- *   -EINVAL  footprint is neither UNET_FOOTPRINT_DEFAULT nor UNET_FOOTPRINT_GO
+ * Errors: -EINVAL  footprint is not UNET_FOOTPRINT_DEFAULT or _GO
  * Cost: one atomic exchange. Go: beyond Go. */
 UNET_API int unet_set_footprint(int footprint);
 
@@ -116,11 +103,9 @@ typedef struct unet_syscall_rule {
 } unet_syscall_rule;
 
 /* unet_syscall_rule_at - one rule of a footprint's syscall table
- * Iterate index from 0 until NULL. A filter allowing every rule of a
- * footprint, plus the options the component passes to getsockopt and
- * setsockopt, allows every call the library makes in it.
- * Returns: the rule (static storage), or NULL past the last one or for an
- *   unknown footprint.
+ * Iterate index from 0 until NULL. A filter allowing every rule (and the
+ * options passed to getsockopt and setsockopt) allows every call libunet makes.
+ * Returns: the rule (static), or NULL past the last or for no footprint.
  * Cost: a scan of the table. Go: beyond Go. */
 UNET_API const unet_syscall_rule *unet_syscall_rule_at(int footprint, size_t index);
 
@@ -145,40 +130,33 @@ typedef struct unet_control_message {
 UNET_API void unet_control_message_init(unet_control_message *c);
 
 /* unet_control_message_enable_fds - make room to receive count fds
- * CMSG_SPACE(count * 4) bytes, as in Go (an odd count rounds up on 64-bit
- * Linux), replacing any room made before. With 0 the kernel closes fds
- * sent anyway.
+ * CMSG_SPACE(count * 4) bytes as in Go, replacing any room made before;
+ * with 0 the kernel closes the fds sent.
  * Returns: 0.
- * Errors:
- *   -EINVAL  c is NULL, or count is outside [0, UNET_MAX_FDS]
+ * Errors: -EINVAL  c is NULL, or count is outside [0, UNET_MAX_FDS]
  * Cost: none. Go: ControlMessage.EnableFDs. */
 UNET_API int unet_control_message_enable_fds(unet_control_message *c, int count);
 
 /* unet_control_message_extract_fds - copy out the received fds
- * The fds (those >= 0, in order) stay in c, as in Go: close them or call
- * close_fds; take_fds moves them out instead.
+ * In order; they stay in c, as in Go (close_fds closes them).
  * Returns: how many fds were copied into ret_fds.
- * Errors:
- *   -EINVAL   c is NULL, ret_fds is NULL with max_fds > 0, the data is
- *             malformed, or it holds a message other than SCM_RIGHTS
- *   -ENOBUFS  more than max_fds fds are there (nothing is copied)
+ * Errors: -EINVAL   c is NULL, ret_fds is NULL with max_fds > 0, the data is
+ *                   malformed, or it holds a message other than SCM_RIGHTS
+ *         -ENOBUFS  more than max_fds fds are there (nothing is copied)
  * Cost: none. Go: ControlMessage.ExtractFDs. */
 UNET_API UNET_MUST_USE int unet_control_message_extract_fds(unet_control_message *c, int *ret_fds,
                                                             size_t max_fds);
 
 /* unet_control_message_close_fds - close every received fd still in c
- * SCM_RIGHTS fds and a pidfd, each marked closed so a second call closes
- * nothing twice; taken fds are not touched. A NULL c is ignored.
- * Cost: one close per fd. Go: ControlMessage.CloseFDs (which stops at other messages). */
+ * Fds and a pidfd, each once; taken ones are skipped. A NULL c is ignored.
+ * Cost: one close per fd. Go: ControlMessage.CloseFDs. */
 UNET_API void unet_control_message_close_fds(unet_control_message *c);
 
 /* unet_control_message_pack_fds - put fds in c for the next write
- * One SCM_RIGHTS message of fds[0..count), which stay the caller's; count
- * 0 makes an empty message, as in Go.
+ * One SCM_RIGHTS message of fds[0..count), still the caller's; 0: empty.
  * Returns: 0.
- * Errors:
- *   -EINVAL  c is NULL, fds is NULL with count > 0, or count is outside
- *            [0, UNET_MAX_FDS] (c is unchanged)
+ * Errors: -EINVAL  c is NULL, fds is NULL with count > 0, or count is not
+ *                  in [0, UNET_MAX_FDS] (c is unchanged)
  * Cost: none. Go: ControlMessage.PackFDs. */
 UNET_API int unet_control_message_pack_fds(unet_control_message *c, const int *fds, int count);
 
@@ -190,81 +168,65 @@ UNET_API void unet_control_message_unpack_fds(unet_control_message *c);
 /* unet_control_message_enable_credentials - add room for credentials
  * After enable_fds; they arrive on a socket passing them.
  * Returns: 0.
- * Errors:
- *   -EINVAL  c is NULL, or no room is left
+ * Errors: -EINVAL  c is NULL, or no room is left
  * Cost: none. Go: beyond Go. */
 UNET_API int unet_control_message_enable_credentials(unet_control_message *c);
 
 /* unet_control_message_enable_pidfd - add room for the sender's pidfd
- * After enable_fds; it arrives (Linux 6.5+) on a socket passing pidfds, an
- * fd of this process then: take it or close_fds.
+ * After enable_fds; it arrives (Linux 6.5+) on a socket passing pidfds.
  * Returns: 0.
- * Errors:
- *   -EINVAL  c is NULL, or no room is left
+ * Errors: -EINVAL  c is NULL, or no room is left
  * Cost: none. Go: beyond Go. */
 UNET_API int unet_control_message_enable_pidfd(unet_control_message *c);
 
 /* unet_control_message_pack_credentials - add credentials to what is packed
- * cred, or this process's ids when NULL. The kernel checks them at the
- * write: another pid needs CAP_SYS_ADMIN (-EPERM) and must exist (-ESRCH),
- * other ids CAP_SETUID or CAP_SETGID.
+ * cred, or this process's when NULL; the write fails (-EPERM, -ESRCH) for
+ * ids the kernel does not let this process claim.
  * Returns: 0.
- * Errors:
- *   -EINVAL  c is NULL, or no room is left
+ * Errors: -EINVAL  c is NULL, or no room is left
  * Cost: getpid, getuid and getgid when cred is NULL. Go: beyond Go. */
 UNET_API int unet_control_message_pack_credentials(unet_control_message *c,
                                                    const struct ucred *cred);
 
 /* unet_control_message_credentials - the credentials received
  * Returns: 0, with *ret_cred set.
- * Errors:
- *   -ENOENT   none arrived
- *   -ENOBUFS  they arrived cut short: no room was enabled for them (the
- *             kernel puts them first, in the fds' room, and drops the fds)
- *   -EINVAL   c or ret_cred is NULL, or the data is malformed
+ * Errors: -ENOENT   none arrived
+ *         -ENOBUFS  they arrived cut short, in the fds' room (none enabled)
+ *         -EINVAL   c or ret_cred is NULL, or the data is malformed
  * Cost: none. Go: beyond Go. */
 UNET_API int unet_control_message_credentials(const unet_control_message *c,
                                               struct ucred *ret_cred);
 
 /* unet_control_message_take_fds - move the received fds out of c
- * As extract_fds, but the fds become the caller's (their slots -1, which
- * close_fds skips) and credentials and pidfds are skipped, not refused.
+ * As extract_fds, but they become the caller's; other messages are skipped.
  * Returns: how many fds were moved into ret_fds.
- * Errors:
- *   -ENOBUFS  more than max_fds fds are there (nothing is taken)
- *   -EINVAL   c is NULL, ret_fds is NULL with max_fds > 0, or the data is
- *             malformed (nothing is taken)
+ * Errors: -ENOBUFS  more than max_fds fds are there (nothing is taken)
+ *         -EINVAL   c is NULL, ret_fds is NULL with max_fds > 0, or the data
+ *                   is malformed (nothing is taken)
  * Cost: none. Go: beyond Go. */
 UNET_API UNET_MUST_USE int unet_control_message_take_fds(unet_control_message *c, int *ret_fds,
                                                          size_t max_fds);
 
 /* unet_control_message_take_pidfd - move the received pidfd out of c
- * It becomes the caller's; its slot becomes INT_MIN, below every errno.
- * Returns: the pidfd.
- * Errors:
- *   -ENOENT   none arrived, or it was taken or closed
- *   -ENOBUFS  it arrived cut short (no room was enabled for it)
- *   -EMFILE   the kernel could not make it (it sends its negative errno in
- *             the fd's place, -EMFILE at the fd limit, any other passed on)
- *   -EINVAL   c is NULL, or the data is malformed
+ * Returns: the pidfd, the caller's.
+ * Errors: -ENOENT   none arrived, or it was taken or closed
+ *         -ENOBUFS  it arrived cut short (no room was enabled for it)
+ *         -EMFILE   the kernel could not make it (its errno is passed on)
+ *         -EINVAL   c is NULL, or the data is malformed
  * Cost: none. Go: beyond Go. */
 UNET_API UNET_MUST_USE int unet_control_message_take_pidfd(unet_control_message *c);
 
 /* unet_control_message_count_fds - count the received fds in c
- * Taken or closed slots do not count.
- * Returns: the count, the array size take_fds and extract_fds need.
- * Errors:
- *   -EINVAL  c is NULL, or the data is malformed
+ * Returns: the count (not taken or closed): the room take_fds needs.
+ * Errors: -EINVAL  c is NULL, or the data is malformed
  * Cost: none. Go: beyond Go. */
 UNET_API int unet_control_message_count_fds(const unet_control_message *c);
 
 /* unet_control_message_take_fds_closing_rest - take up to max_fds, close the rest
- * In order, as take_fds: a peer sending more than a protocol allows costs
- * only their close.
+ * As take_fds: a peer sending more fds than allowed costs only their close.
  * Returns: how many fds were moved into ret_fds.
- * Errors:
- *   -EINVAL  c is NULL, ret_fds is NULL with max_fds > 0, or the data is
- *            malformed (nothing is taken or closed)
+ * Errors: -EINVAL  c is NULL, ret_fds is NULL with max_fds > 0, or the data
+ *                  is malformed (nothing is taken or closed)
  * Cost: one close per fd beyond max_fds. Go: beyond Go. */
 UNET_API UNET_MUST_USE int unet_control_message_take_fds_closing_rest(unet_control_message *c,
                                                                       int *ret_fds, size_t max_fds);
@@ -273,155 +235,127 @@ UNET_API UNET_MUST_USE int unet_control_message_take_fds_closing_rest(unet_contr
 typedef struct unet_socket unet_socket;
 
 /* unet_socket_new - wrap a connected Unix socket
- * Takes fd on success only (on failure it is unchanged, the caller's) and
- * makes it non-blocking, as Go.
+ * Takes fd on success only, and makes it non-blocking, as Go.
  * Returns: 0, with *ret_socket set.
- * Errors:
- *   -EBADF   fd is negative or not open
- *   -EINVAL  ret_socket is NULL
- *   -ENOMEM  no memory for the socket object
- *   -EMFILE  no fd for its eventfd (or -ENFILE)
- * Cost: fcntl F_GETFL (and F_SETFL), eventfd2, one allocation; the process's
- *   first socket maps its identity page (mmap, madvise). Go: NewSocket. */
+ * Errors: -EBADF   fd is negative or not open
+ *         -EINVAL  the out-parameter is NULL
+ *         -ENOMEM  no memory for the socket object
+ *         -EMFILE  no fd for its eventfd (or -ENFILE)
+ * Cost: fcntl F_GETFL (and F_SETFL), eventfd2, one allocation; the first
+ *   socket maps the process's identity page (mmap, madvise). Go: NewSocket. */
 UNET_API int unet_socket_new(int fd, unet_socket **ret_socket);
 
 /* unet_socketpair - create a connected pair, both ends wrapped
- * SOCK_SEQPACKET if packet, else SOCK_STREAM; close-on-exec. On failure
- * nothing is left open.
+ * SOCK_SEQPACKET if packet, else SOCK_STREAM; nothing is left on failure.
  * Returns: 0, with *ret_a and *ret_b set; or the socketpair or eventfd2 errno.
- * Errors:
- *   -EINVAL  an out-parameter is NULL
- * Cost: socketpair, then twice fcntl x2, eventfd2 and one allocation.
- *   Go: SocketPair. */
+ * Errors: -EINVAL  an out-parameter is NULL
+ * Cost: socketpair, then twice fcntl x2, eventfd2, one allocation. Go: SocketPair. */
 UNET_API int unet_socketpair(bool packet, unet_socket **ret_a, unet_socket **ret_b);
 
 /* unet_connect - connect to the server named addr
- * A path, or an abstract name when it starts with '@' (Go's
- * unix.SockaddrUnix). Blocks while the backlog is full, as Go; nothing is
- * left open on failure.
- * Returns: 0, with *ret_socket set; or the socket or connect errno
- *   (-ENOENT, -ECONNREFUSED, ...).
- * Errors:
- *   -EINVAL  addr or ret_socket is NULL, addr is empty, or it is
- *            UNET_MAX_NAME + 1 bytes or longer
+ * A path, or an abstract name when it starts with '@', as Go's; blocks
+ * while the backlog is full. Nothing is left open on failure.
+ * Returns: 0, with *ret_socket set; or the socket or connect errno.
+ * Errors: -EINVAL  addr or ret_socket is NULL, or addr is empty or longer
+ *                  than UNET_MAX_NAME
  * Cost: socket, connect, fcntl x2, eventfd2, one allocation. Go: Connect. */
 UNET_API int unet_connect(const char *addr, bool packet, unet_socket **ret_socket);
 
 /* unet_connect_timeout - unet_connect, waiting at most timeout_ns
- * For room in the listener's backlog (0: forever), against a server or a
- * squatter on an abstract name that never accepts.
+ * For room in a full backlog; 0 waits forever.
  * Returns: as unet_connect().
- * Errors:
- *   -ETIMEDOUT  the backlog stayed full for timeout_ns
- *   -EINVAL     as unet_connect(), or timeout_ns is negative
+ * Errors: -ETIMEDOUT  the backlog stayed full for timeout_ns
+ *         -EINVAL     as unet_connect(), or timeout_ns is negative
  * Cost: unet_connect's, and with a limit clock_gettime and a
- *   setsockopt(SO_SNDTIMEO) per attempt: outside the Go footprint.
- *   Go: beyond Go. */
+ *   setsockopt(SO_SNDTIMEO) per attempt. Go: beyond Go. */
 UNET_API int unet_connect_timeout(const char *addr, bool packet, int64_t timeout_ns,
                                   unet_socket **ret_socket);
 
 /* unet_socket_close - shut down, wake the threads inside, close the fd
- * In Go's order: shutdown(SHUT_RDWR), a wake-up, a wait until the threads
- * inside have left, close. Their blocked calls return -EBADF (or UNET_EOF,
- * -EPIPE when the shutdown reaches them first). Does not free s. In a
- * process that inherited s it closes that process's copies only.
+ * As Go: their blocked calls return -EBADF (or UNET_EOF, -EPIPE); then the
+ * fd is closed. s is not freed. After fork it closes this process's copies.
  * Returns: 0.
- * Errors:
- *   -EBADF    s is already closed or released
- *   -EDEADLK  the calling thread is inside a call of this library (a
- *             signal handler): nothing is done
- *   -EINVAL   s is NULL
- * Cost: shutdown, write, close x2, and a futex wait while threads are
- *   inside. Go: Socket.Close. */
+ * Errors: -EBADF    s is already closed or released
+ *         -EDEADLK  called from inside a call of this library (a signal
+ *                   handler): nothing is done
+ *         -EINVAL   s is NULL
+ * Cost: shutdown, write, close x2, a futex wait while threads are inside.
+ *   Go: Socket.Close. */
 UNET_API int unet_socket_close(unet_socket *s);
 
 /* unet_socket_release - give up the fd without closing it
  * Wakes and waits as Close, without the shutdown; the fd (non-blocking)
- * becomes the caller's. In a process that inherited s it hands over that
- * process's copy, waking nothing.
+ * becomes the caller's. After fork it hands over this process's copy.
  * Returns: the fd.
- * Errors:
- *   -EBADF    s is already closed or released
- *   -EDEADLK  the calling thread is inside a call of this library
- *   -EINVAL   s is NULL
- *   -EPERM    a seccomp filter refused the wake-up's write (its errno is
- *             passed on) while threads are inside: nothing is released
- *             (calls racing it may answer -EBADF meanwhile)
- * Cost: write, close, and a futex wait while threads are inside.
- *   Go: Socket.Release. */
+ * Errors: -EBADF    s is already closed or released
+ *         -EDEADLK  called from inside a call of this library
+ *         -EINVAL   s is NULL
+ *         -EPERM    a seccomp filter refused the wake-up (its errno is passed
+ *                   on): nothing is released; racing calls may see -EBADF
+ * Cost: write, close, a futex wait while threads are inside. Go: Socket.Release. */
 UNET_API UNET_MUST_USE int unet_socket_release(unet_socket *s);
 
 /* unet_socket_fd - the socket's fd, still owned by s
- * Non-blocking, and must stay so; not safe against a concurrent Close.
- * Async-signal-safe.
+ * Non-blocking (keep it so); async-signal-safe; a racing Close closes it.
  * Returns: the fd.
- * Errors:
- *   -EBADF   s is closed or released (Go returns -1)
- *   -EINVAL  s is NULL
+ * Errors: -EBADF   s is closed or released (Go returns -1)
+ *         -EINVAL  s is NULL
  * Cost: one atomic load. Go: Socket.FD. */
 UNET_API int unet_socket_fd(const unet_socket *s);
 
 /* unet_socket_shutdown - shutdown(SHUT_RDWR), async-signal-safe
  * The way to stop a blocked reader or writer from a signal handler.
  * Returns: 0, also for a socket never connected.
- * Errors (and the socket's, s):
- *   -ENOTSOCK  the wrapped fd is no socket
+ * Errors (s): -ENOTSOCK  the wrapped fd is no socket
  * Cost: shutdown. Go: Socket.Shutdown. */
 UNET_API int unet_socket_shutdown(unet_socket *s);
 
 /* unet_socket_getsockopt - getsockopt(level, name) into buf[0..len)
  * Returns: the option's length (Go's uint32), or the getsockopt errno.
- * Errors (and the socket's, s):
- *   -EINVAL  s is NULL, buf is NULL with len > 0, or len exceeds 32 bits
+ * Errors (s): -EINVAL  s is NULL, buf is NULL with len > 0, or len > UINT32_MAX
  * Cost: getsockopt. Go: Socket.GetSockOpt. */
 UNET_API ssize_t unet_socket_getsockopt(unet_socket *s, int level, int name, void *buf, size_t len);
 
 /* unet_socket_setsockopt - setsockopt(level, name, buf, len)
  * Returns: 0, or the setsockopt errno.
- * Errors (and the socket's, s):
- *   -EINVAL  s is NULL, buf is NULL with len > 0, or len exceeds 32 bits
+ * Errors (s): -EINVAL  s is NULL, buf is NULL with len > 0, or len > UINT32_MAX
  * Cost: setsockopt. Go: Socket.SetSockOpt. */
 UNET_API int unet_socket_setsockopt(unet_socket *s, int level, int name, const void *buf,
                                     size_t len);
 
 /* unet_socket_peer_cred - the peer's pid, uid and gid (SO_PEERCRED)
- * Accepted: the process that connected, as at connect(2); connecting: the
- * one that called listen(2), as then (not necessarily the acceptor);
- * socketpair: its creator.
+ * As at connect(2) on an accepted socket, at listen(2) (not the acceptor's)
+ * on a connecting one, at the creation of a socketpair.
  * Returns: 0, with *ret_cred set; or the getsockopt errno.
- * Errors (and the socket's, s):
- *   -EINVAL  s or ret_cred is NULL
+ * Errors (s): -EINVAL  s or ret_cred is NULL
  * Cost: getsockopt. Go: Socket.GetPeerCred. */
 UNET_API int unet_socket_peer_cred(unet_socket *s, struct ucred *ret_cred);
 
 /* unet_socket_peer_name - the peer's raw sockaddr (getpeername)
- * Family then path, of the kernel's length, as Go returns it: 2 bytes when
- * unnamed, a leading NUL when abstract; sizeof(struct sockaddr_un) fits all.
+ * Family and path as Go returns them: 2 bytes when unnamed, a leading NUL
+ * when abstract; sizeof(struct sockaddr_un) fits every name.
  * Returns: the length; buf holds it.
- * Errors (and the socket's, s):
- *   -ENOBUFS  the name is longer than len (buf untouched)
- *   -EINVAL   s is NULL, or buf is NULL with len > 0
+ * Errors (s): -ENOBUFS  the name is longer than len (buf untouched)
+ *             -EINVAL   s is NULL, or buf is NULL with len > 0
  * Cost: getpeername. Go: Socket.GetPeerName. */
 UNET_API ssize_t unet_socket_peer_name(unet_socket *s, void *buf, size_t len);
 
 /* unet_socket_sock_name - this end's raw sockaddr (getsockname)
  * As unet_socket_peer_name().
  * Returns: the length; buf holds it.
- * Errors (and the socket's, s):
- *   -ENOBUFS  the name is longer than len (buf untouched)
- *   -EINVAL   s is NULL, or buf is NULL with len > 0
+ * Errors (s): -ENOBUFS  the name is longer than len (buf untouched)
+ *             -EINVAL   s is NULL, or buf is NULL with len > 0
  * Cost: getsockname. Go: Socket.GetSockName. */
 UNET_API ssize_t unet_socket_sock_name(unet_socket *s, void *buf, size_t len);
 
 /* unet_socket_read - read up to len bytes, blocking
  * One successful recvmsg.
- * Returns: the count; UNET_EOF for 0 bytes: the peer closed, sent a 0-byte
- *   record, or len is 0 on a stream (it waits for data, takes none, as Go);
- *   or the recvmsg errno (-ECONNRESET: the peer closed with data unread).
- * Errors (and the socket's, s):
- *   UNET_ETRUNC  a record was longer than len (buf holds its start)
- *   -EBADF       s is or gets closed or released
- *   -EINVAL      s is NULL, or buf is NULL with len > 0
+ * Returns: the count; UNET_EOF for 0 bytes (the peer closed, a 0-byte record,
+ *   or len 0 on a stream, as Go); or the recvmsg errno (-ECONNRESET: the
+ *   peer closed with data unread).
+ * Errors (s): UNET_ETRUNC  a record was longer than len (buf holds its start)
+ *             -EBADF       s is or gets closed or released
+ *             -EINVAL      s is NULL, or buf is NULL with len > 0
  * Cost: recvmsg, and ppoll and recvmsg per wait; after a read that waited,
  *   ppoll first (docs/performance.md). Go: Socket.Read. */
 UNET_API ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len);
@@ -429,66 +363,57 @@ UNET_API ssize_t unet_socket_read(unet_socket *s, void *buf, size_t len);
 /* unet_socket_write - write up to len bytes, blocking
  * One successful sendmsg(MSG_NOSIGNAL); a stream may take fewer bytes.
  * Returns: the count, or the sendmsg errno.
- * Errors (and the socket's, s):
- *   -EPIPE   the peer is gone (never SIGPIPE)
- *   -EBADF   s is or gets closed or released
- *   -EINVAL  s is NULL, or buf is NULL with len > 0
+ * Errors (s): -EPIPE   the peer is gone (never SIGPIPE)
+ *             -EBADF   s is or gets closed or released
+ *             -EINVAL  s is NULL, or buf is NULL with len > 0
  * Cost: sendmsg, and ppoll and sendmsg per wait. Go: Socket.Write. */
 UNET_API ssize_t unet_socket_write(unet_socket *s, const void *buf, size_t len);
 
 /* unet_socket_free - close s if open, and free it
- * NULL is ignored. From a thread inside a call of this library (a signal
- * handler) it leaks s rather than free memory in use.
+ * NULL is ignored; from inside a call of this library it leaks s instead.
  * Cost: as unet_socket_close(), then free. Go: none (C only). */
 UNET_API void unet_socket_free(unet_socket *s);
 
 #define UNET_SPIN_ADAPTIVE (-1) /* spin up to 20 us, only while it pays */
 
 /* unet_socket_set_spin - retry reads for spin_ns before sleeping
- * Blocking reads retry recvmsg for up to spin_ns before ppoll; 0 (the
- * default) waits at once, as Go. UNET_SPIN_ADAPTIVE spins while spins find
- * data. A spinning read may answer UNET_EOF for -ECONNRESET.
+ * 0, the default, sleeps at once, as Go; UNET_SPIN_ADAPTIVE spins while
+ * spins find data. A spinning read may answer UNET_EOF for -ECONNRESET.
  * Returns: 0.
- * Errors (and the socket's, s):
- *   -EINVAL  s is NULL, or spin_ns is below UNET_SPIN_ADAPTIVE
+ * Errors (s): -EINVAL  s is NULL, or spin_ns is below UNET_SPIN_ADAPTIVE
  * Cost: none; a spin makes one recvmsg per retry. Go: beyond Go. */
 UNET_API int unet_socket_set_spin(unet_socket *s, int64_t spin_ns);
 
 /* unet_socket_pass_credentials - turn SO_PASSCRED on or off
- * Messages sent afterwards carry the sender's credentials. It autobinds an
- * unnamed SOCK_SEQPACKET socket at its next send, as in Go.
+ * Later messages carry their sender's credentials; an unnamed
+ * SOCK_SEQPACKET socket autobinds at its next send, as in Go.
  * Returns: 0, or the setsockopt errno.
- * Errors (and the socket's, s):
+ * Errors (s): none of its own
  * Cost: setsockopt. Go: beyond Go. */
 UNET_API int unet_socket_pass_credentials(unet_socket *s, bool on);
 
 /* unet_socket_pass_pidfd - turn SO_PASSPIDFD on or off (Linux 6.5+)
- * Messages sent afterwards carry a pidfd of the sender; it autobinds as
- * unet_socket_pass_credentials() does.
+ * Later messages carry a pidfd of their sender; autobinds as pass_credentials.
  * Returns: 0, or the setsockopt errno.
- * Errors (and the socket's, s):
- *   -ENOPROTOOPT  the kernel is older than 6.5
+ * Errors (s): -ENOPROTOOPT  the kernel is older than 6.5
  * Cost: setsockopt. Go: beyond Go. */
 UNET_API int unet_socket_pass_pidfd(unet_socket *s, bool on);
 
 /* unet_socket_peer_pidfd - a pidfd of the peer (SO_PEERPIDFD, Linux 6.5+)
  * Of the process unet_socket_peer_cred() names; close-on-exec, the caller's.
  * Returns: the pidfd, or the getsockopt errno.
- * Errors (and the socket's, s):
- *   -ENOPROTOOPT  the kernel is older than 6.5
+ * Errors (s): -ENOPROTOOPT  the kernel is older than 6.5
  * Cost: getsockopt. Go: beyond Go. */
 UNET_API UNET_MUST_USE int unet_socket_peer_pidfd(unet_socket *s);
 
 #define UNET_ANY_ID ((unsigned)-1) /* unet_socket_check_peer(): any id */
 
 /* unet_socket_check_peer - refuse a peer without the given uid and gid
- * The peer of unet_socket_peer_cred(): on a connecting socket, whoever
- * called listen(2), not whoever accepts (a squatter's abstract name).
- * With ret_pidfd, a pidfd of that process too (pid reuse cannot swap it).
+ * The peer unet_socket_peer_cred() names; with ret_pidfd, a pidfd of that
+ * process too (pid reuse cannot swap it).
  * Returns: 0.
- * Errors (and the socket's, s):
- *   -EACCES       the uid or gid differ (nothing returned)
- *   -ENOPROTOOPT  ret_pidfd is given and the kernel is older than 6.5
+ * Errors (s): -EACCES       the uid or gid differ (nothing returned)
+ *             -ENOPROTOOPT  ret_pidfd is given and the kernel is older than 6.5
  * Cost: getsockopt, two with ret_pidfd. Go: beyond Go. */
 UNET_API int unet_socket_check_peer(unet_socket *s, uid_t uid, gid_t gid, int *ret_pidfd);
 
@@ -496,16 +421,11 @@ UNET_API int unet_socket_check_peer(unet_socket *s, uid_t uid, gid_t gid, int *r
  * One vectored receive or send with the embedded control message; the
  * socket is borrowed and must outlive them. */
 typedef struct unet_socket_reader {
-  unet_socket *socket; /* borrowed */
-  bool blocking;       /* wait for data (true) or return -EAGAIN */
-  /* Beyond Go: received fds are close-on-exec (MSG_CMSG_CLOEXEC) unless
-   * this is true, as init sets it in the Go footprint. */
-  bool inheritable_fds;
-  /* Beyond Go: a blocking call gives up after this long (0: never). */
-  int64_t timeout_ns;
-  /* The last successful read's MSG_CTRUNC (fds or credentials dropped for
-   * lack of room) and MSG_TRUNC (a record was cut). */
-  int msg_flags;
+  unet_socket *socket;          /* borrowed */
+  bool blocking;                /* wait for data (true) or return -EAGAIN */
+  bool inheritable_fds;         /* no MSG_CMSG_CLOEXEC (the Go footprint's default) */
+  int64_t timeout_ns;           /* beyond Go: waiting gives up after it; 0 never */
+  int msg_flags;                /* the last read's MSG_CTRUNC and MSG_TRUNC */
   unet_control_message control; /* enable fds here before reading */
   void *reserved[4];            /* zeroed by init; do not touch */
 } unet_socket_reader;
@@ -531,36 +451,32 @@ UNET_API void unet_socket_reader_init(unet_socket_reader *r, unet_socket *s, boo
 UNET_API void unet_socket_writer_init(unet_socket_writer *w, unet_socket *s, bool blocking);
 
 /* unet_socket_reader_readv - receive once into iov, with control data
- * One successful recvmsg(MSG_DONTWAIT | MSG_TRUNC, and MSG_CMSG_CLOEXEC
- * unless r->inheritable_fds) with r->control's room, which shrinks to what
- * arrived (enable room again before the next read); a failed read leaves it.
+ * One successful recvmsg with r->control's room, which shrinks to what
+ * arrived (enable it again before the next read); a failed read keeps it.
  * Returns: the count; UNET_EOF for 0 bytes (a 0-byte record's fds are in
  *   r->control); or the recvmsg errno (-ECONNRESET: the peer closed with
  *   data unread).
- * Errors (and the socket's, r->socket):
- *   UNET_ETRUNC  a record was longer than the buffers (full; its fds came)
- *   -EAGAIN      not blocking, and nothing is there
- *   -ETIMEDOUT   r->timeout_ns of waiting passed
- *   -EINVAL      r or r->socket is NULL, iov is NULL with iovcnt > 0,
- *                iovcnt or r->timeout_ns is negative, or r->control.len
- *                exceeds its storage
- *   -EMSGSIZE    iovcnt exceeds IOV_MAX
+ * Errors (r): UNET_ETRUNC  a record was longer than the buffers (its fds came)
+ *             -EAGAIN      not blocking, and nothing is there
+ *             -ETIMEDOUT   r->timeout_ns of waiting passed
+ *             -EINVAL      r or r->socket is NULL, iov is NULL with iovcnt > 0,
+ *                          iovcnt or r->timeout_ns is negative, or
+ *                          r->control.len exceeds its storage
+ *             -EMSGSIZE    iovcnt exceeds IOV_MAX
  * Cost: recvmsg, and ppoll and recvmsg per wait; after a read that waited,
  *   ppoll first (docs/performance.md). Go: SocketReader.ReadVec. */
 UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct iovec *iov,
                                           int iovcnt);
 
 /* unet_socket_writer_writev - send iov and w->control once
- * One successful sendmsg(MSG_DONTWAIT | MSG_NOSIGNAL); a stream may take
- * fewer bytes. w->control is left as it was.
+ * One successful sendmsg; a stream may take fewer bytes. w->control stays.
  * Returns: the count, or the sendmsg errno.
- * Errors (and the socket's, w->socket):
- *   -EPIPE       the peer is gone (never SIGPIPE)
- *   -ECONNRESET  a record's peer closed with data unread
- *   -EAGAIN      not blocking, and no room
- *   -ETIMEDOUT   w->timeout_ns of waiting passed
- *   -EINVAL      as readv's, for w
- *   -EMSGSIZE    iovcnt exceeds IOV_MAX
+ * Errors (w): -EPIPE       the peer is gone (never SIGPIPE)
+ *             -ECONNRESET  a record's peer closed with data unread
+ *             -EAGAIN      not blocking, and no room
+ *             -ETIMEDOUT   w->timeout_ns of waiting passed
+ *             -EINVAL      as readv's, for w
+ *             -EMSGSIZE    iovcnt exceeds IOV_MAX
  * Cost: sendmsg, and ppoll and sendmsg per wait. Go: SocketWriter.WriteVec. */
 UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov,
                                            int iovcnt);
@@ -573,43 +489,36 @@ UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct i
  * arguments resumes a stream's (never a record). A timeout bounds a call. */
 
 /* unet_socket_writer_write_all - write a whole message
- * w->control goes with the first byte only (lisafs's writeTo, urpc's
- * marshal).
+ * w->control goes with the first byte only, as lisafs and urpc send fds.
  * Returns: the total of the buffers; *progress equals it.
- * Errors (and the socket's, w->socket):
- *   -EINVAL     as writev's, or progress is NULL, *progress exceeds the
- *               total, the total exceeds SSIZE_MAX, a 0-byte message has a
- *               control message, or *progress > 0 on a record socket
- *   -EAGAIN     not blocking, and no room (resume later)
- *   -ETIMEDOUT  w->timeout_ns of waiting passed (resume later)
- *   -EPIPE      the peer is gone
- *   -EMSGSIZE   iovcnt exceeds IOV_MAX
- * Cost: one sendmsg of the caller's buffers, then on a stream one per chunk
- *   (64 buffers at most), ppoll per wait; on a wrapped fd, a getsockopt
- *   (SO_TYPE) once when resumed. No syscall for 0 bytes. Go: beyond Go. */
+ * Errors (w): -EINVAL     as writev's, or progress is NULL, *progress exceeds
+ *                         the total or is not 0 on a record socket, the total
+ *                         exceeds SSIZE_MAX, or 0 bytes carry a control message
+ *             -EAGAIN     not blocking, and no room (resume later)
+ *             -ETIMEDOUT  w->timeout_ns of waiting passed (resume later)
+ *             -EPIPE      the peer is gone
+ *             -EMSGSIZE   iovcnt exceeds IOV_MAX
+ * Cost: sendmsg per chunk (64 buffers at most), ppoll per wait; resumed on a
+ *   wrapped fd, a getsockopt (SO_TYPE) once; none for 0 bytes. Go: beyond Go. */
 UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struct iovec *iov,
                                               int iovcnt, size_t *progress);
 
 /* unet_socket_reader_read_full - read a whole message
- * r->control's room serves the first recvmsg; the kernel drops fds (and a
- * pidfd) arriving later, flagged MSG_CTRUNC in r->msg_flags, which gathers
- * every chunk's flags; credentials turned on through this library are no
- * reason for it (docs/messages.md). On a record socket a shorter record
- * ends the call. Close or Release stops it between chunks.
+ * r->control's room serves the first recvmsg: fds arriving later are
+ * dropped, MSG_CTRUNC in r->msg_flags, which gathers every chunk's flags
+ * (docs/messages.md). A shorter record is a whole message.
  * Returns: the message's bytes (on a stream, the total).
- * Errors (and the socket's, r->socket):
- *   UNET_EOF     the peer closed first (*progress says how much came)
- *   UNET_ETRUNC  a record was longer than the buffers (they are full)
- *   -EINVAL      as readv's, or progress is NULL, *progress exceeds the
- *                total, the total exceeds SSIZE_MAX, or *progress > 0 on
- *                a record socket
- *   -EAGAIN      not blocking, and nothing is there (resume later)
- *   -ETIMEDOUT   r->timeout_ns of waiting passed (resume later)
- *   -EMSGSIZE    iovcnt exceeds IOV_MAX
- * Cost: one recvmsg into the caller's buffers, then on a stream one per
- *   chunk (64 buffers at most), ppoll per wait (first after a read that
- *   waited); on a wrapped fd, a getsockopt (SO_TYPE) once when resumed or
- *   when a record may be short. Go: beyond Go. */
+ * Errors (r): UNET_EOF     the peer closed first (*progress says how much came)
+ *             UNET_ETRUNC  a record was longer than the buffers (they are full)
+ *             -EINVAL      as readv's, or progress is NULL, *progress exceeds
+ *                          the total or is not 0 on a record socket, or the
+ *                          total exceeds SSIZE_MAX
+ *             -EAGAIN      not blocking, and nothing is there (resume later)
+ *             -ETIMEDOUT   r->timeout_ns of waiting passed (resume later)
+ *             -EMSGSIZE    iovcnt exceeds IOV_MAX
+ * Cost: recvmsg per chunk (64 buffers at most), ppoll per wait (first after
+ *   a read that waited); on a wrapped fd, a getsockopt (SO_TYPE) once when
+ *   resumed or when a record may be short. Go: beyond Go. */
 UNET_API ssize_t unet_socket_reader_read_full(unet_socket_reader *r, const struct iovec *iov,
                                               int iovcnt, size_t *progress);
 
@@ -619,11 +528,7 @@ typedef struct unet_server_socket unet_server_socket;
 /* unet_server_socket_new - wrap a bound (or listening) Unix socket
  * Takes fd on success only, as unet_socket_new().
  * Returns: 0, with *ret_server set.
- * Errors:
- *   -EBADF   fd is negative or not open
- *   -EINVAL  ret_server is NULL
- *   -ENOMEM  no memory for the socket object
- *   -EMFILE  no fd for its eventfd (or -ENFILE)
+ * Errors: as unet_socket_new()
  * Cost: as unet_socket_new(). Go: NewServerSocket. */
 UNET_API int unet_server_socket_new(int fd, unet_server_socket **ret_server);
 
@@ -632,92 +537,72 @@ UNET_API int unet_server_socket_new(int fd, unet_server_socket **ret_server);
  * path is never unlinked, and a failed call leaves no socket file.
  * Returns: 0, with *ret_server set; or the socket or bind errno
  *   (-EADDRINUSE: the path exists).
- * Errors:
- *   -EINVAL  addr or ret_server is NULL, or addr is too long
+ * Errors: -EINVAL  addr or ret_server is NULL, or addr is too long
  * Cost: socket, fcntl x2, eventfd2, bind, one allocation. Go: Bind. */
 UNET_API int unet_bind(const char *addr, bool packet, unet_server_socket **ret_server);
 
 /* unet_bind_mode - unet_bind to a path whose file gets mode
- * The file never has more than mode less the umask, not even for a moment,
- * and the umask is left alone: who may connect is who may write the file
- * (docs/who-may-connect.md).
+ * Never more than mode less the umask, not for a moment; the umask is left
+ * alone. Who may write the file may connect (docs/who-may-connect.md).
  * Returns: as unet_bind().
- * Errors:
- *   -EINVAL  as unet_bind(), or addr is abstract (no file to protect), or
- *            mode is outside 0777
+ * Errors: -EINVAL  as unet_bind(), or addr is abstract, or mode is not in 0777
  * Cost: unet_bind's and an fchmod. Go: beyond Go. */
 UNET_API int unet_bind_mode(const char *addr, bool packet, mode_t mode,
                             unet_server_socket **ret_server);
 
 /* unet_bind_and_listen - unet_bind(), then unet_server_socket_listen()
- * On failure nothing is left open; a path bound before listen failed stays,
- * as in Go.
+ * Nothing is left open on failure; a path bound before listen failed stays.
  * Returns: as unet_bind(), or the listen errno.
- * Errors:
- *   -EINVAL  as unet_bind()
+ * Errors: -EINVAL  as unet_bind()
  * Cost: unet_bind's and a listen. Go: BindAndListen. */
 UNET_API int unet_bind_and_listen(const char *addr, bool packet, unet_server_socket **ret_server);
 
 /* unet_server_socket_listen - listen(fd, UNET_LISTEN_BACKLOG)
  * Returns: 0, or the listen errno.
- * Errors (and the socket's, s):
+ * Errors (s): none of its own
  * Cost: listen. Go: ServerSocket.Listen. */
 UNET_API int unet_server_socket_listen(unet_server_socket *s);
 
 /* unet_server_socket_accept - accept one connection, blocking
- * The new socket is non-blocking, of the server's footprint (close-on-exec
- * in the default one). A signal handler stops a blocked accept with
- * shutdown(unet_server_socket_fd(s), SHUT_RDWR).
- * Returns: 0, with *ret_socket set; or the accept4 or eventfd2 errno (the
- *   accepted fd is closed then).
- * Errors (and the socket's, s):
- *   -EBADF   s is or gets closed or released (by any thread)
- *   -EINVAL  ret_socket is NULL, s is not listening, or its fd was shut
- *            down (where Go's loop would spin)
+ * The new socket takes the server's footprint. A signal handler stops a
+ * blocked accept with shutdown(unet_server_socket_fd(s), SHUT_RDWR).
+ * Returns: 0, with *ret_socket set; or the accept4 or eventfd2 errno (its fd
+ *   closed).
+ * Errors (s): -EBADF   s is or gets closed or released (by any thread)
+ *             -EINVAL  ret_socket is NULL, s is not listening, or its fd was
+ *                      shut down (where Go's loop would spin)
  * Cost: accept4, eventfd2 (and fcntl x2 in the Go footprint), one
  *   allocation; ppoll and accept4 per wait. Go: ServerSocket.Accept. */
 UNET_API int unet_server_socket_accept(unet_server_socket *s, unet_socket **ret_socket);
 
 /* unet_server_socket_accept_timeout - accept, waiting at most timeout_ns
- * 0 waits forever, as accept.
- * Returns: as unet_server_socket_accept().
- * Errors (and the socket's, s):
- *   -ETIMEDOUT  no connection came within timeout_ns
- *   -EINVAL     as accept's, or timeout_ns is negative
+ * Returns: as unet_server_socket_accept(); 0 waits forever.
+ * Errors (s): -ETIMEDOUT  no connection came within timeout_ns
+ *             -EINVAL     as accept's, or timeout_ns is negative
  * Cost: accept's, and clock_gettime per wait. Go: beyond Go. */
 UNET_API int unet_server_socket_accept_timeout(unet_server_socket *s, int64_t timeout_ns,
                                                unet_socket **ret_socket);
 
 /* unet_server_socket_close - as unet_socket_close()
  * Returns: 0.
- * Errors:
- *   -EBADF    s is already closed or released
- *   -EDEADLK  the calling thread is inside a call of this library
- *   -EINVAL   s is NULL
+ * Errors: as unet_socket_close()
  * Cost: as unet_socket_close(). Go: ServerSocket.Close. */
 UNET_API int unet_server_socket_close(unet_server_socket *s);
 
 /* unet_server_socket_release - as unet_socket_release()
  * Returns: the fd, the caller's.
- * Errors:
- *   -EBADF    s is already closed or released
- *   -EDEADLK  the calling thread is inside a call of this library
- *   -EINVAL   s is NULL
- *   -EPERM    a seccomp filter refused the wake-up's write (its errno is
- *             passed on) while threads are inside: nothing is released
+ * Errors: as unet_socket_release()
  * Cost: as unet_socket_release(). Go: ServerSocket.Release. */
 UNET_API UNET_MUST_USE int unet_server_socket_release(unet_server_socket *s);
 
 /* unet_server_socket_fd - as unet_socket_fd()
  * Returns: the fd, still owned by s.
- * Errors:
- *   -EBADF   s is closed or released
- *   -EINVAL  s is NULL
+ * Errors: as unet_socket_fd()
  * Cost: one atomic load. Go: ServerSocket.FD. */
 UNET_API int unet_server_socket_fd(const unet_server_socket *s);
 
 /* unet_server_socket_free - close s if open, and free it
- * As unet_socket_free(); NULL is ignored.
+ * As unet_socket_free().
  * Cost: as unet_server_socket_close(), then free. Go: none (C only). */
 UNET_API void unet_server_socket_free(unet_server_socket *s);
 
