@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "linux_compat.h"
 #include "nocancel.h"
 
 /* Most buffers a later chunk's sendmsg or recvmsg is given (a window on
@@ -61,19 +62,21 @@ static int check_message(unet_socket *s, int64_t timeout_ns, const unet_control_
   return 0;
 }
 
-/* Closes the fds a chunk's credentials room took after all (the socket
- * stopped passing credentials while the chunk waited, so the room was free
- * for them), and says MSG_CTRUNC. The rare path: otherwise the room holds
- * the credentials alone and the kernel drops every fd unopened. */
+/* Closes the fds and the pidfd a chunk's credentials room took after all
+ * (the socket stopped passing credentials while the chunk waited, so the
+ * room was free for them), and says MSG_CTRUNC. The rare path: otherwise
+ * the room holds the credentials alone and the kernel drops them unopened.
+ * A pidfd the kernel could not make is its negative errno: nothing to close. */
 static int drop_installed_fds(struct msghdr *msg) {
   int dropped = 0, run = UNET__CLOSE_RUN_INIT;
   for (struct cmsghdr *h = CMSG_FIRSTHDR(msg); h; h = CMSG_NXTHDR(msg, h)) {
-    if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+    if (h->cmsg_level != SOL_SOCKET || (h->cmsg_type != SCM_RIGHTS && h->cmsg_type != SCM_PIDFD))
       continue;
     for (size_t i = 0; i < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
       int fd;
       memcpy(&fd, CMSG_DATA(h) + i * sizeof(int), sizeof(fd));
-      unet__close_run(fd, &run);
+      if (fd >= 0)
+        unet__close_run(fd, &run);
     }
     dropped = MSG_CTRUNC;
   }

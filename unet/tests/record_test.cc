@@ -4,8 +4,8 @@
 // fd the caller wrapped. And around them: MSG_CTRUNC only when fds were
 // dropped, not because the socket passes credentials.
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -238,6 +238,39 @@ TEST_F(RecordTest, CredentialsTurnedOffMidMessageLeakNoFds) {
   EXPECT_NE(flags & MSG_CTRUNC, 0);
 }
 
+// The same with the socket passing pidfds: the pidfd that then arrives
+// takes the credentials' room, and is closed and flagged, not leaked.
+TEST_F(RecordTest, CredentialsTurnedOffMidMessageLeakNoPidfd) {
+  auto p = MakeSocketPair(false);
+  ASSERT_EQ(unet_socket_pass_credentials(p.b.get(), true), 0);
+  int r = unet_socket_pass_pidfd(p.b.get(), true);
+  if (r == -ENOPROTOOPT)
+    GTEST_SKIP() << "SO_PASSPIDFD needs Linux 6.5";
+  ASSERT_EQ(r, 0);
+  ASSERT_EQ(unet_socket_write(p.a.get(), "1234", 4), 4);
+  ssize_t got = 0;
+  int flags = 0;
+  std::thread reader([&] {
+    char buf[8];
+    struct iovec iov = {buf, sizeof(buf)};
+    unet_socket_reader rd;
+    unet_socket_reader_init(&rd, p.b.get(), true);
+    EXPECT_EQ(unet_control_message_enable_fds(&rd.control, 0), 0);
+    EXPECT_EQ(unet_control_message_enable_credentials(&rd.control), 0);
+    EXPECT_EQ(unet_control_message_enable_pidfd(&rd.control), 0);
+    size_t progress = 0;
+    got = unet_socket_reader_read_full(&rd, &iov, 1, &progress);
+    flags = rd.msg_flags;
+    unet_control_message_close_fds(&rd.control);  // The first chunk's pidfd.
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Waiting on chunk 2.
+  ASSERT_EQ(unet_socket_pass_credentials(p.b.get(), false), 0);
+  ASSERT_EQ(unet_socket_write(p.a.get(), "5678", 4), 4);
+  reader.join();
+  EXPECT_EQ(got, 8);
+  EXPECT_NE(flags & MSG_CTRUNC, 0);  // The fixture counts the fds: none left.
+}
+
 // A datagram socket the caller wrapped is a record socket too: a short
 // datagram ends read_full, and it is never glued to the next.
 TEST_F(RecordTest, DatagramsAreRecordsOnAWrappedFd) {
@@ -335,8 +368,9 @@ TEST_F(RecordTest, AnFdDroppedOnALaterChunkLeavesTheReadersLocks) {
     struct flock probe = {};
     probe.l_type = F_WRLCK;
     probe.l_whence = SEEK_SET;
-    int same_file = open(("/proc/" + std::to_string(getppid()) + "/fd/" +
-                          std::to_string(file.get())).c_str(), O_RDWR);
+    int same_file =
+        open(("/proc/" + std::to_string(getppid()) + "/fd/" + std::to_string(file.get())).c_str(),
+             O_RDWR);
     if (same_file < 0 || fcntl(same_file, F_GETLK, &probe) != 0)
       unet_testing::ExitChild(2);
     unet_testing::ExitChild(probe.l_type == F_WRLCK ? 0 : 4);
