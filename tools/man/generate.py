@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The manual pages, generated from the header: one page in section 3 for
 every UNET_API function of unet/include/unet/unet.h, and libunet(7) from
-the header's opening comment and docs/README.md's list of chapters. The header is the one source of truth; the
-pages are committed (man/) so that CMake installs them without Python, and
---check fails when they differ from what the header gives now.
+the header's opening comment and docs/README.md's list of chapters. The
+header is the one source of truth; the pages are committed (man/) so that
+CMake installs them without Python, and --check fails when they differ from
+what the header gives now.
 
-    tools/man/generate.py            write man/man3/*.3 and man/man7/libunet.7
-    tools/man/generate.py --check    exit 1 if any page is stale, missing or extra
+    tools/man/generate.py              write man/man3/*.3 and man/man7/libunet.7
+    tools/man/generate.py --check      exit 1 if any page is stale, missing or extra
+    tools/man/generate.py --self-test  plant faults in a copy of the header: each refused
 
 Each function's comment is its contract, in a fixed shape:
 
@@ -19,7 +21,8 @@ Each function's comment is its contract, in a fixed shape:
 
 "Errors (s):" adds the socket's errors (-EINVAL, -EBADF, -ECHILD) for the
 parameter s, or for r->socket and w->socket when it names r or w, and may
-say "none of its own"; "Errors: as unet_other()" takes unet_other()'s. The
+say "none of its own"; "Errors: as unet_other()" takes unet_other()'s
+(not in a cycle, and only if they name no parameter the caller lacks). The
 page has NAME (the summary; the line fits 80 columns), LIBRARY, SYNOPSIS,
 DESCRIPTION, RETURN VALUE, ERRORS (one entry per code with its condition),
 NOTES (cost and Go twin) and SEE ALSO. A comment out of shape is an error,
@@ -83,6 +86,9 @@ def functions():
             text = re.sub(r"\(\s+", "(", text)
             if re.match(r"^void\b", text):
                 VOID.add(m.group(1))
+            inside = text[text.index("(") + 1:text.rindex(")")]
+            PARAMS[m.group(1)] = {re.findall(r"\w+", p)[-1] for p in inside.split(",")
+                                  if p.strip() not in ("", "void")}
             result.append((m.group(1), text, comment))
         elif stripped and not stripped.startswith("#"):
             comment = ""  # Something else between: not this function's comment.
@@ -98,6 +104,9 @@ def functions():
 FIELD = re.compile(r"^(Returns|Errors|Cost|Go)(?: \(([a-z]\w*)\))?:\s*(.*)$")
 ENTRY = re.compile(r"^(%s)\s+(\S.*)$" % CODE.pattern)
 SAME_AS = re.compile(r"^as (unet_\w+)\(\)$")
+# A line that looks like a field label but is none ("Error:", an old
+# "Errors (and the socket's, s):"): refused, not read as description.
+LABEL_LIKE = re.compile(r"^(?:returns?|errors?|costs?|go)\b[^:]{0,40}:", re.I)
 NO_ENTRY = "none of its own"
 SOCKET_OF = {"r": "r->socket", "w": "w->socket"}  # a reader's, a writer's
 SUMMARY_MAX = 60
@@ -124,17 +133,25 @@ def contract(name, comment):
         raise ContractError("%s: the comment must open with '%s - summary'" % (name, name))
     result = {"summary": m.group(2), "description": [], "returns": [], "errors": [],
               "cost": [], "go": []}
+    seen = set()
     field, subject, indent, column = "description", None, 0, 0
     for line in lines[1:]:
         f = FIELD.match(line)
+        if not f and LABEL_LIKE.match(line):
+            raise ContractError("%s: not a field label: %r" % (name, line))
         if f:
             field = f.group(1).lower()
             rest = f.group(3)
+            if field in seen:
+                raise ContractError("%s: a second '%s:'" % (name, f.group(1)))
+            seen.add(field)
             if field == "errors":
                 subject, indent = f.group(2), f.start(3)
+                if subject and subject not in PARAMS.get(name, ()):
+                    raise ContractError("%s: 'Errors (%s):' names no parameter" % (name, subject))
                 same = SAME_AS.match(rest)
                 if same and not subject:
-                    result["errors"] = [list(e) for e in errors_of(same.group(1))]
+                    result["errors"] = [list(e) for e in errors_of(same.group(1), name)]
                     field = "errors as"  # Nothing may follow.
                 elif rest == NO_ENTRY and subject:
                     field = "errors as"
@@ -172,6 +189,9 @@ def contract(name, comment):
             result["go"].append(go)
         else:
             result[field].append(line.strip())
+    codes = [code for code, _ in result["errors"]]
+    if len(codes) != len(set(codes)):
+        raise ContractError("%s: a code listed twice in 'Errors:'" % name)
     if subject:
         own = {code for code, _ in result["errors"]}
         result["errors"] += [list(e) for e in socket_errors(SOCKET_OF.get(subject, subject))
@@ -195,14 +215,35 @@ def contract(name, comment):
 
 
 VOID = set()  # Filled from the declarations: functions returning void.
+PARAMS = {}  # Filled from the declarations: {function: its parameters' names}.
 
 
-def errors_of(name):
-    """The error entries of name's contract, for "Errors: as name()"."""
+EXPANDING = []  # The functions whose "Errors: as" is being followed.
+
+
+def errors_of(name, user):
+    """The error entries of name's contract, for user's "Errors: as name()":
+    refused in a cycle, when name has no errors, or when its conditions name
+    a parameter user does not have."""
+    if name == user or name in EXPANDING:
+        raise ContractError("%s: 'Errors: as %s()' comes back to itself" % (user, name))
     for other, _, comment in functions():
-        if other == name:
-            return contract(other, comment)["errors"]
-    raise ContractError("no function %s in the header" % name)
+        if other != name:
+            continue
+        EXPANDING.append(user)
+        try:
+            errors = contract(other, comment)["errors"]
+        finally:
+            EXPANDING.pop()
+        if not errors:
+            raise ContractError("%s: 'Errors: as %s()', which has none" % (user, name))
+        for code, condition in errors:
+            for p in PARAMS[name] - PARAMS[user]:
+                if re.search(r"\b%s\b" % re.escape(p), condition):
+                    raise ContractError("%s: %s's %s names %s, no parameter here"
+                                        % (user, name, code, p))
+        return errors
+    raise ContractError("%s: 'Errors: as %s()': no such function" % (user, name))
 
 
 def escape(text):
@@ -323,10 +364,101 @@ def pages():
     return result
 
 
+# Faults the parser must refuse, each planted alone in a copy of the header:
+# (what, the header's text, its replacement, words of the refusal).
+ENABLE_CREDENTIALS = " * Errors: -EINVAL  c is NULL, or no room is left\n"
+LISTEN = " * Errors (s): none of its own\n * Cost: listen."
+SOCKET_FD = " * Errors: -EBADF   s is closed or released (Go returns -1)\n *         -EINVAL  s is NULL\n"
+NEW_ENOMEM = " *         -ENOMEM  no memory for the socket object\n"
+VERSION_STRING = ("/* unet_version_string - the run-time version as \"MAJOR.MINOR.PATCH\"\n"
+                  " * Returns: a static string.\n * Cost: none. Go: beyond Go. */")
+PLANTS = [
+    ("an old-style label", LISTEN, " * Errors (and the socket's, s):\n * Cost: listen.",
+     "not a field label"),
+    ("a misspelt label", ENABLE_CREDENTIALS, ENABLE_CREDENTIALS.replace("Errors", "Error"),
+     "not a field label"),
+    ("a label without a code", ENABLE_CREDENTIALS, ENABLE_CREDENTIALS.replace("-EINVAL  ", ""),
+     "must hold a code"),
+    ("a second list after 'as'", " * Errors: as unet_socket_fd()\n",
+     " * Errors: as unet_socket_fd()\n * Errors: -EPERM  anything\n", "a second 'Errors:'"),
+    ("an entry after 'none of its own'", LISTEN,
+     " * Errors (s): none of its own\n *             -EPERM  anything\n * Cost: listen.",
+     "nothing may follow"),
+    ("'as' itself", " * Errors: as unet_socket_fd()", " * Errors: as unet_server_socket_fd()",
+     "back to itself"),
+    ("'as' in a cycle", SOCKET_FD, " * Errors: as unet_server_socket_fd()\n", "back to itself"),
+    ("'as' a function without errors", " * Errors: as unet_socket_fd()",
+     " * Errors: as unet_socket_free()", "which has none"),
+    ("'as' a function with other parameters", " * Errors: as unet_socket_close()",
+     " * Errors: as unet_connect()", "no parameter here"),
+    ("'as' no function", " * Errors: as unet_socket_close()",
+     " * Errors: as unet_socket_closed()", "no such function"),
+    ("a subject that is no parameter", " * Errors (s): -ENOTSOCK", " * Errors (zz): -ENOTSOCK",
+     "names no parameter"),
+    ("a code twice", NEW_ENOMEM, " *         -EINVAL  again\n" + NEW_ENOMEM, "listed twice"),
+    ("an entry off its column", NEW_ENOMEM, NEW_ENOMEM.replace("*", "* ", 1),
+     "an error entry starts"),
+    ("a condition's line off its column", " *                  in [0, UNET_MAX_FDS]",
+     " *                   in [0, UNET_MAX_FDS]", "an error entry starts"),
+    ("a condition that defers", NEW_ENOMEM,
+     " *         -ENOMEM  as described under RETURN VALUE\n", "defers"),
+    ("a summary over 60 characters", "/* unet_version - the version of the library linked at",
+     "/* unet_version - the version number of the shared library linked in at",
+     "characters, more than"),
+    ("no Returns", VERSION_STRING, VERSION_STRING.replace(" * Returns: a static string.\n", ""),
+     "no 'Returns:'"),
+    ("no Cost", VERSION_STRING, VERSION_STRING.replace("Cost: none. Go", "Go"), "no 'Cost:'"),
+    ("a summary naming another function", VERSION_STRING,
+     VERSION_STRING.replace("unet_version_string -", "unet_version -"), "must open with"),
+]
+
+
+def self_test():
+    """Each of PLANTS refused for its own reason, the header as it is not:
+    0, or 1 with what went wrong."""
+    global HEADER
+    import tempfile
+    original, text = HEADER, open(HEADER).read()
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for what, old, new, reason in [("nothing", "", "", None)] + PLANTS:
+            if old not in text:
+                failures.append("%s: the header no longer holds %r" % (what, old))
+                continue
+            HEADER = os.path.join(tmp, "unet.h")
+            with open(HEADER, "w") as out:
+                out.write(text.replace(old, new, 1))
+            VOID.clear()
+            PARAMS.clear()
+            try:
+                for name, _, comment in functions():
+                    contract(name, comment)
+                refusal = None
+            except ContractError as e:
+                refusal = str(e)
+            if reason is None and refusal:
+                failures.append("the header itself is refused: %s" % refusal)
+            elif reason and (not refusal or reason not in refusal):
+                failures.append("%s: %s" % (what, "refused for another reason: " + refusal
+                                            if refusal else "accepted"))
+    HEADER = original
+    VOID.clear()
+    PARAMS.clear()
+    for failure in failures:
+        print("man self-test: " + failure, file=sys.stderr)
+    if not failures:
+        print("man self-test: %d planted faults, each refused for its own reason" % len(PLANTS))
+    return 1 if failures else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--self-test", action="store_true",
+                        help="plant faults in a copy of the header; each must be refused")
     args = parser.parse_args()
+    if args.self_test:
+        return self_test()
     wanted = pages()
     existing = set()
     for section in ("man3", "man7"):

@@ -5,11 +5,12 @@
  * header holds the contracts; docs/README.md indexes the narrative.
  *
  * Conventions
- *   Calls return 0 or a count, or a negative errno (never errno itself);
- *   UNET_EOF and UNET_ETRUNC are Go's io.EOF and "message truncated".
- *   Out-parameters (ret_*) are written only on success; an fd argument is
- *   borrowed unless the call takes it. A call on a socket s (or a reader's
- *   or writer's, r or w) also has the socket's errors, marked "Errors (s)":
+ *   Calls return 0 or a count, or a negative errno; errno is no part of a
+ *   contract (a call may change it). UNET_EOF and UNET_ETRUNC are Go's
+ *   io.EOF and "message truncated". Out-parameters (ret_*) are written only
+ *   on success; an fd argument is borrowed unless the call takes it. A call
+ *   on a socket s (or on r's or w's socket) also returns the socket's
+ *   errors, which its contract marks "Errors (s)" and its page lists:
  *   -EINVAL for a NULL s, -EBADF once it is closed or released, -ECHILD in
  *   a process that inherited it.
  *   Sockets are opaque heap objects: Close ends the fd's use, free releases
@@ -103,9 +104,10 @@ typedef struct unet_syscall_rule {
 } unet_syscall_rule;
 
 /* unet_syscall_rule_at - one rule of a footprint's syscall table
- * Iterate index from 0 until NULL. A filter allowing every rule (and the
- * options passed to getsockopt and setsockopt) allows every call libunet makes.
- * Returns: the rule (static), or NULL past the last or for no footprint.
+ * Iterate index from 0 until NULL. A filter allowing a footprint's every
+ * rule (and the options passed to getsockopt and setsockopt) allows every
+ * call libunet makes on sockets made in that footprint.
+ * Returns: the rule (static), or NULL past the last or for an unknown footprint.
  * Cost: a scan of the table. Go: beyond Go. */
 UNET_API const unet_syscall_rule *unet_syscall_rule_at(int footprint, size_t index);
 
@@ -191,7 +193,7 @@ UNET_API int unet_control_message_pack_credentials(unet_control_message *c,
 /* unet_control_message_credentials - the credentials received
  * Returns: 0, with *ret_cred set.
  * Errors: -ENOENT   none arrived
- *         -ENOBUFS  they arrived cut short, in the fds' room (none enabled)
+ *         -ENOBUFS  they arrived cut short, in too small a room
  *         -EINVAL   c or ret_cred is NULL, or the data is malformed
  * Cost: none. Go: beyond Go. */
 UNET_API int unet_control_message_credentials(const unet_control_message *c,
@@ -235,7 +237,8 @@ UNET_API UNET_MUST_USE int unet_control_message_take_fds_closing_rest(unet_contr
 typedef struct unet_socket unet_socket;
 
 /* unet_socket_new - wrap a connected Unix socket
- * Takes fd on success only, and makes it non-blocking, as Go.
+ * Takes fd on success only (a failure leaves it as it was) and makes it
+ * non-blocking, as Go.
  * Returns: 0, with *ret_socket set.
  * Errors: -EBADF   fd is negative or not open
  *         -EINVAL  the out-parameter is NULL
@@ -272,8 +275,9 @@ UNET_API int unet_connect_timeout(const char *addr, bool packet, int64_t timeout
                                   unet_socket **ret_socket);
 
 /* unet_socket_close - shut down, wake the threads inside, close the fd
- * As Go: their blocked calls return -EBADF (or UNET_EOF, -EPIPE); then the
- * fd is closed. s is not freed. After fork it closes this process's copies.
+ * As Go: calls blocked in s return -EBADF (or UNET_EOF, -EPIPE), then the
+ * fd is closed; s is not freed. In a process that inherited s, it closes
+ * that process's copies only.
  * Returns: 0.
  * Errors: -EBADF    s is already closed or released
  *         -EDEADLK  called from inside a call of this library (a signal
@@ -285,7 +289,8 @@ UNET_API int unet_socket_close(unet_socket *s);
 
 /* unet_socket_release - give up the fd without closing it
  * Wakes and waits as Close, without the shutdown; the fd (non-blocking)
- * becomes the caller's. After fork it hands over this process's copy.
+ * becomes the caller's. In a process that inherited s, it hands over that
+ * process's copy.
  * Returns: the fd.
  * Errors: -EBADF    s is already closed or released
  *         -EDEADLK  called from inside a call of this library
@@ -425,7 +430,7 @@ typedef struct unet_socket_reader {
   bool blocking;                /* wait for data (true) or return -EAGAIN */
   bool inheritable_fds;         /* no MSG_CMSG_CLOEXEC (the Go footprint's default) */
   int64_t timeout_ns;           /* beyond Go: waiting gives up after it; 0 never */
-  int msg_flags;                /* the last read's MSG_CTRUNC and MSG_TRUNC */
+  int msg_flags;                /* the last successful read's MSG_CTRUNC, MSG_TRUNC */
   unet_control_message control; /* enable fds here before reading */
   void *reserved[4];            /* zeroed by init; do not touch */
 } unet_socket_reader;
@@ -498,8 +503,9 @@ UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct i
  *             -ETIMEDOUT  w->timeout_ns of waiting passed (resume later)
  *             -EPIPE      the peer is gone
  *             -EMSGSIZE   iovcnt exceeds IOV_MAX
- * Cost: sendmsg per chunk (64 buffers at most), ppoll per wait; resumed on a
- *   wrapped fd, a getsockopt (SO_TYPE) once; none for 0 bytes. Go: beyond Go. */
+ * Cost: sendmsg of all the buffers, then on a stream one per chunk of at
+ *   most 64, ppoll per wait; resumed on a wrapped fd, a getsockopt (SO_TYPE)
+ *   once; none for 0 bytes. Go: beyond Go. */
 UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struct iovec *iov,
                                               int iovcnt, size_t *progress);
 
@@ -516,9 +522,10 @@ UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struc
  *             -EAGAIN      not blocking, and nothing is there (resume later)
  *             -ETIMEDOUT   r->timeout_ns of waiting passed (resume later)
  *             -EMSGSIZE    iovcnt exceeds IOV_MAX
- * Cost: recvmsg per chunk (64 buffers at most), ppoll per wait (first after
- *   a read that waited); on a wrapped fd, a getsockopt (SO_TYPE) once when
- *   resumed or when a record may be short. Go: beyond Go. */
+ * Cost: recvmsg into all the buffers, then on a stream one per chunk of at
+ *   most 64, ppoll per wait (first after a read that waited); on a wrapped
+ *   fd, a getsockopt (SO_TYPE) once when resumed or when a record may be
+ *   short. Go: beyond Go. */
 UNET_API ssize_t unet_socket_reader_read_full(unet_socket_reader *r, const struct iovec *iov,
                                               int iovcnt, size_t *progress);
 
@@ -566,8 +573,8 @@ UNET_API int unet_server_socket_listen(unet_server_socket *s);
 /* unet_server_socket_accept - accept one connection, blocking
  * The new socket takes the server's footprint. A signal handler stops a
  * blocked accept with shutdown(unet_server_socket_fd(s), SHUT_RDWR).
- * Returns: 0, with *ret_socket set; or the accept4 or eventfd2 errno (its fd
- *   closed).
+ * Returns: 0, with *ret_socket set; or the accept4 or eventfd2 errno (the
+ *   accepted fd is closed then).
  * Errors (s): -EBADF   s is or gets closed or released (by any thread)
  *             -EINVAL  ret_socket is NULL, s is not listening, or its fd was
  *                      shut down (where Go's loop would spin)
@@ -576,7 +583,8 @@ UNET_API int unet_server_socket_listen(unet_server_socket *s);
 UNET_API int unet_server_socket_accept(unet_server_socket *s, unet_socket **ret_socket);
 
 /* unet_server_socket_accept_timeout - accept, waiting at most timeout_ns
- * Returns: as unet_server_socket_accept(); 0 waits forever.
+ * A timeout_ns of 0 waits forever.
+ * Returns: as unet_server_socket_accept().
  * Errors (s): -ETIMEDOUT  no connection came within timeout_ns
  *             -EINVAL     as accept's, or timeout_ns is negative
  * Cost: accept's, and clock_gettime per wait. Go: beyond Go. */
