@@ -368,7 +368,8 @@ def pages():
 # (what, the header's text, its replacement, words of the refusal).
 ENABLE_CREDENTIALS = " * Errors: -EINVAL  c is NULL, or no room is left\n"
 LISTEN = " * Errors (s): none of its own\n * Cost: listen."
-SOCKET_FD = " * Errors: -EBADF   s is closed or released (Go returns -1)\n *         -EINVAL  s is NULL\n"
+SOCKET_FD = (" * Errors: -EBADF   s is closed or released (Go returns -1)\n"
+             " *         -EINVAL  s is NULL\n")
 NEW_ENOMEM = " *         -ENOMEM  no memory for the socket object\n"
 VERSION_STRING = ("/* unet_version_string - the run-time version as \"MAJOR.MINOR.PATCH\"\n"
                   " * Returns: a static string.\n * Cost: none. Go: beyond Go. */")
