@@ -29,6 +29,7 @@ NOTES (cost and Go twin) and SEE ALSO. A comment out of shape is an error,
 in both modes. testing/promises/check.py reads the same fields.
 """
 import argparse
+import errno
 import os
 import re
 import sys
@@ -76,6 +77,8 @@ def functions():
             i += 1
             continue
         m = re.match(r"^UNET_API\b[^(]*?\b(unet_\w+)\s*\(", line)
+        if not m and stripped.startswith("UNET_API"):
+            raise ContractError("a declaration whose name is not on its first line: %r" % line)
         if m:
             declaration = [line]
             while not lines[i].rstrip().endswith(";"):
@@ -87,10 +90,10 @@ def functions():
             if re.match(r"^void\b", text):
                 VOID.add(m.group(1))
             inside = text[text.index("(") + 1:text.rindex(")")]
-            PARAMS[m.group(1)] = {re.findall(r"\w+", p)[-1] for p in inside.split(",")
+            PARAMS[m.group(1)] = {re.findall(r"\w+", p)[-1]: p.strip() for p in inside.split(",")
                                   if p.strip() not in ("", "void")}
             result.append((m.group(1), text, comment))
-        elif stripped and not stripped.startswith("#"):
+        elif stripped:
             comment = ""  # Something else between: not this function's comment.
         i += 1
     return result
@@ -107,6 +110,9 @@ SAME_AS = re.compile(r"^as (unet_\w+)\(\)$")
 # A line that looks like a field label but is none ("Error:", an old
 # "Errors (and the socket's, s):"): refused, not read as description.
 LABEL_LIKE = re.compile(r"^(?:returns?|errors?|costs?|go)\b[^:]{0,40}:", re.I)
+# The parameters whose socket's errors "Errors (s):" may add.
+SOCKET_PARAMETER = re.compile(r"^(?:const )?unet_(?:server_)?socket(?:_reader|_writer)? \*\w+$")
+ERRNO_NAMES = {n for n in dir(errno) if n.startswith("E")}
 NO_ENTRY = "none of its own"
 SOCKET_OF = {"r": "r->socket", "w": "w->socket"}  # a reader's, a writer's
 SUMMARY_MAX = 60
@@ -147,8 +153,9 @@ def contract(name, comment):
             seen.add(field)
             if field == "errors":
                 subject, indent = f.group(2), f.start(3)
-                if subject and subject not in PARAMS.get(name, ()):
-                    raise ContractError("%s: 'Errors (%s):' names no parameter" % (name, subject))
+                if subject and not SOCKET_PARAMETER.match(PARAMS.get(name, {}).get(subject, "")):
+                    raise ContractError("%s: 'Errors (%s):' names no socket parameter"
+                                        % (name, subject))
                 same = SAME_AS.match(rest)
                 if same and not subject:
                     result["errors"] = [list(e) for e in errors_of(same.group(1), name)]
@@ -197,10 +204,13 @@ def contract(name, comment):
         result["errors"] += [list(e) for e in socket_errors(SOCKET_OF.get(subject, subject))
                              if e[0] not in own]
     for key in ("returns", "cost", "go"):
-        if name not in VOID and key == "returns" and not result[key]:
+        if name not in VOID and key == "returns" and not "".join(result[key]).strip():
             raise ContractError("%s: no 'Returns:'" % name)
-        if key != "returns" and not result[key]:
+        if key != "returns" and not "".join(result[key]).strip():
             raise ContractError("%s: no '%s:'" % (name, key.capitalize()))
+    for code, _ in result["errors"]:
+        if code.startswith("-") and code[1:] not in ERRNO_NAMES:
+            raise ContractError("%s: %s is no errno" % (name, code))
     if len(name) + 3 + len(result["summary"]) > NAME_MAX:
         raise ContractError("%s: the NAME line is longer than %d columns" % (name, NAME_MAX))
     if len(result["summary"]) > SUMMARY_MAX:
@@ -238,7 +248,7 @@ def errors_of(name, user):
         if not errors:
             raise ContractError("%s: 'Errors: as %s()', which has none" % (user, name))
         for code, condition in errors:
-            for p in PARAMS[name] - PARAMS[user]:
+            for p in set(PARAMS[name]) - set(PARAMS[user]):
                 if re.search(r"\b%s\b" % re.escape(p), condition):
                     raise ContractError("%s: %s's %s names %s, no parameter here"
                                         % (user, name, code, p))
@@ -258,7 +268,7 @@ def sentence(text, capital=False):
     """text ending in a period; with capital, a plain first word (not an
     identifier or a call) capitalised."""
     text = text.strip()
-    if capital and re.match(r"^[a-z]+\b(?![(_/.])", text):
+    if capital and re.match(r"^[a-z]+\b(?![(_/.]|->)", text):
         text = text[:1].upper() + text[1:]
     return text if not text or text.endswith(".") else text + "."
 
@@ -395,7 +405,24 @@ PLANTS = [
     ("'as' no function", " * Errors: as unet_socket_close()",
      " * Errors: as unet_socket_closed()", "no such function"),
     ("a subject that is no parameter", " * Errors (s): -ENOTSOCK", " * Errors (zz): -ENOTSOCK",
-     "names no parameter"),
+     "names no socket parameter"),
+    ("a subject that is no socket", " * Errors (s): -EINVAL  s or ret_cred is NULL",
+     " * Errors (ret_cred): -EINVAL  s or ret_cred is NULL", "names no socket parameter"),
+    ("'none of its own' without a socket", LISTEN,
+     LISTEN.replace("Errors (s):", "Errors:"), "must hold a code"),
+    ("'as' with a socket", " * Errors: as unet_socket_fd()", " * Errors (s): as unet_socket_fd()",
+     "must hold a code"),
+    ("a code that is no errno", NEW_ENOMEM, NEW_ENOMEM.replace("-ENOMEM", "-ENOMEMORY"),
+     "is no errno"),
+    ("an empty Returns", VERSION_STRING, VERSION_STRING.replace("Returns: a static string.",
+                                                                "Returns:"), "no 'Returns:'"),
+    ("no Go", VERSION_STRING, VERSION_STRING.replace(" Go: beyond Go.", ""), "no 'Go:'"),
+    ("a NAME line over 80 columns", "take_fds_closing_rest - take up to max_fds, close the rest",
+     "take_fds_closing_rest - take up to max_fds, close all the rest", "longer than 80"),
+    ("a declaration split before its name", "UNET_API int unet_socket_check_peer(",
+     "UNET_API int\nunet_socket_check_peer(", "not on its first line"),
+    ("a line between a comment and its function", "UNET_API int unet_socket_check_peer(",
+     "#define UNET_X 1\nUNET_API int unet_socket_check_peer(", "must open with"),
     ("a code twice", NEW_ENOMEM, " *         -EINVAL  again\n" + NEW_ENOMEM, "listed twice"),
     ("an entry off its column", NEW_ENOMEM, NEW_ENOMEM.replace("*", "* ", 1),
      "an error entry starts"),
@@ -437,6 +464,8 @@ def self_test():
                 refusal = None
             except ContractError as e:
                 refusal = str(e)
+            except Exception as e:  # A crash is no refusal.
+                refusal = "crashed: %r" % e
             if reason is None and refusal:
                 failures.append("the header itself is refused: %s" % refusal)
             elif reason and (not refusal or reason not in refusal):

@@ -9,10 +9,10 @@
  *   contract (a call may change it). UNET_EOF and UNET_ETRUNC are Go's
  *   io.EOF and "message truncated". Out-parameters (ret_*) are written only
  *   on success; an fd argument is borrowed unless the call takes it. A call
- *   on a socket s (or on r's or w's socket) also returns the socket's
- *   errors, which its contract marks "Errors (s)" and its page lists:
- *   -EINVAL for a NULL s, -EBADF once it is closed or released, -ECHILD in
- *   a process that inherited it.
+ *   on a socket s (or on r's or w's socket) may also return the socket's
+ *   errors: -EINVAL for a NULL s, -EBADF once it is closed or released,
+ *   -ECHILD in a process that inherited it; in the header, "Errors (s)"
+ *   marks such a call.
  *   Sockets are opaque heap objects: Close ends the fd's use, free releases
  *   the memory. Reads, writes, accepts and options may run concurrently; Close
  *   or Release wakes them and waits until they have left. Readers, writers
@@ -64,7 +64,7 @@ struct ucred; /* <sys/socket.h> with _GNU_SOURCE */
 
 /* unet_strerror - describe a code this library returns
  * A negative errno (or a positive one), UNET_EOF or UNET_ETRUNC.
- * Returns: a static string, never NULL; async-signal-safe.
+ * Returns: a static string, never NULL; thread- and async-signal-safe.
  * Cost: none. Go: beyond Go. */
 UNET_API const char *unet_strerror(int code);
 
@@ -86,7 +86,7 @@ UNET_API const char *unet_version_string(void);
 /* unet_set_footprint - pick the syscall footprint of new sockets
  * Process-wide; a socket keeps its own (an accepted one its server's).
  * Returns: the previous footprint.
- * Errors: -EINVAL  footprint is not UNET_FOOTPRINT_DEFAULT or _GO
+ * Errors: -EINVAL  footprint is no UNET_FOOTPRINT_* value
  * Cost: one atomic exchange. Go: beyond Go. */
 UNET_API int unet_set_footprint(int footprint);
 
@@ -182,8 +182,8 @@ UNET_API int unet_control_message_enable_credentials(unet_control_message *c);
 UNET_API int unet_control_message_enable_pidfd(unet_control_message *c);
 
 /* unet_control_message_pack_credentials - add credentials to what is packed
- * cred, or this process's when NULL; the write fails (-EPERM, -ESRCH) for
- * ids the kernel does not let this process claim.
+ * cred, or this process's when NULL; the kernel checks them at the write
+ * (-EPERM, -ESRCH, -EINVAL: docs/messages.md).
  * Returns: 0.
  * Errors: -EINVAL  c is NULL, or no room is left
  * Cost: getpid, getuid and getgid when cred is NULL. Go: beyond Go. */
@@ -210,7 +210,8 @@ UNET_API UNET_MUST_USE int unet_control_message_take_fds(unet_control_message *c
                                                          size_t max_fds);
 
 /* unet_control_message_take_pidfd - move the received pidfd out of c
- * Returns: the pidfd, the caller's.
+ * It becomes the caller's: close_fds no longer closes it.
+ * Returns: the pidfd.
  * Errors: -ENOENT   none arrived, or it was taken or closed
  *         -ENOBUFS  it arrived cut short (no room was enabled for it)
  *         -EMFILE   the kernel could not make it (its errno is passed on)
@@ -480,7 +481,7 @@ UNET_API ssize_t unet_socket_reader_readv(unet_socket_reader *r, const struct io
  *             -ECONNRESET  a record's peer closed with data unread
  *             -EAGAIN      not blocking, and no room
  *             -ETIMEDOUT   w->timeout_ns of waiting passed
- *             -EINVAL      as readv's, for w
+ *             -EINVAL      as unet_socket_reader_readv()'s, for w
  *             -EMSGSIZE    iovcnt exceeds IOV_MAX
  * Cost: sendmsg, and ppoll and sendmsg per wait. Go: SocketWriter.WriteVec. */
 UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct iovec *iov,
@@ -496,9 +497,10 @@ UNET_API ssize_t unet_socket_writer_writev(unet_socket_writer *w, const struct i
 /* unet_socket_writer_write_all - write a whole message
  * w->control goes with the first byte only, as lisafs and urpc send fds.
  * Returns: the total of the buffers; *progress equals it.
- * Errors (w): -EINVAL     as writev's, or progress is NULL, *progress exceeds
- *                         the total or is not 0 on a record socket, the total
- *                         exceeds SSIZE_MAX, or 0 bytes carry a control message
+ * Errors (w): -EINVAL     as unet_socket_writer_writev()'s, or progress is
+ *                         NULL, *progress exceeds the total or is not 0 on a
+ *                         record socket, the total exceeds SSIZE_MAX, or 0
+ *                         bytes carry a control message
  *             -EAGAIN     not blocking, and no room (resume later)
  *             -ETIMEDOUT  w->timeout_ns of waiting passed (resume later)
  *             -EPIPE      the peer is gone
@@ -510,15 +512,15 @@ UNET_API ssize_t unet_socket_writer_write_all(unet_socket_writer *w, const struc
                                               int iovcnt, size_t *progress);
 
 /* unet_socket_reader_read_full - read a whole message
- * r->control's room serves the first recvmsg: fds arriving later are
- * dropped, MSG_CTRUNC in r->msg_flags, which gathers every chunk's flags
- * (docs/messages.md). A shorter record is a whole message.
+ * r->control's room serves the first recvmsg: fds (and a pidfd) arriving
+ * later are dropped, MSG_CTRUNC in r->msg_flags, which gathers every
+ * chunk's flags (docs/messages.md). A shorter record is a whole message.
  * Returns: the message's bytes (on a stream, the total).
  * Errors (r): UNET_EOF     the peer closed first (*progress says how much came)
  *             UNET_ETRUNC  a record was longer than the buffers (they are full)
- *             -EINVAL      as readv's, or progress is NULL, *progress exceeds
- *                          the total or is not 0 on a record socket, or the
- *                          total exceeds SSIZE_MAX
+ *             -EINVAL      as unet_socket_reader_readv()'s, or progress is
+ *                          NULL, *progress exceeds the total or is not 0 on
+ *                          a record socket, or the total exceeds SSIZE_MAX
  *             -EAGAIN      not blocking, and nothing is there (resume later)
  *             -ETIMEDOUT   r->timeout_ns of waiting passed (resume later)
  *             -EMSGSIZE    iovcnt exceeds IOV_MAX
