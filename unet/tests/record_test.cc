@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,6 +44,30 @@ class RecordTest : public UnetTest {
     std::vector<char> bytes(len, 'r');
     struct iovec iov = {bytes.data(), len};
     ASSERT_EQ(unet_socket_writer_writev(&w, &iov, 1), static_cast<ssize_t>(len));
+  }
+
+  // A read_full of 8 bytes from b, with the room enable makes, whose first
+  // 4 bytes were sent: while it waits on the rest, b stops passing
+  // credentials and send_rest sends 4 more. *got and *flags are what it
+  // returned and its msg_flags; it closes the fds it kept.
+  static void ReadFullAcrossCredentialsOff(
+      unet_socket *b, const std::function<void(unet_control_message *)> &enable,
+      const std::function<void()> &send_rest, ssize_t *got, int *flags) {
+    std::thread reader([&] {
+      char buf[8];
+      struct iovec iov = {buf, sizeof(buf)};
+      unet_socket_reader r;
+      unet_socket_reader_init(&r, b, true);
+      enable(&r.control);
+      size_t progress = 0;
+      *got = unet_socket_reader_read_full(&r, &iov, 1, &progress);
+      *flags = r.msg_flags;
+      unet_control_message_close_fds(&r.control);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Waiting on chunk 2.
+    EXPECT_EQ(unet_socket_pass_credentials(b, false), 0);
+    send_rest();
+    reader.join();
   }
 
   // One write_all of n one-byte buffers, then one recv of up to 2n bytes:
@@ -213,27 +238,21 @@ TEST_F(RecordTest, CredentialsTurnedOffMidMessageLeakNoFds) {
   ASSERT_NO_FATAL_FAILURE(SendRecordWithFd(p.a.get(), 4));
   ssize_t got = 0;
   int flags = 0;
-  std::thread reader([&] {
-    char buf[8];
-    struct iovec iov = {buf, sizeof(buf)};
-    unet_socket_reader r;
-    unet_socket_reader_init(&r, p.b.get(), true);
-    EXPECT_EQ(unet_control_message_enable_fds(&r.control, 1), 0);
-    EXPECT_EQ(unet_control_message_enable_credentials(&r.control), 0);
-    size_t progress = 0;
-    got = unet_socket_reader_read_full(&r, &iov, 1, &progress);
-    flags = r.msg_flags;
-    unet_control_message_close_fds(&r.control);
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Waiting on chunk 2.
-  ASSERT_EQ(unet_socket_pass_credentials(p.b.get(), false), 0);
-  unet_socket_writer w;
-  unet_socket_writer_init(&w, p.a.get(), true);
-  int three[3] = {STDIN_FILENO, STDIN_FILENO, STDIN_FILENO};
-  ASSERT_EQ(unet_control_message_pack_fds(&w.control, three, 3), 0);
-  struct iovec rest = {const_cast<char *>("5678"), 4};
-  ASSERT_EQ(unet_socket_writer_writev(&w, &rest, 1), 4);
-  reader.join();
+  ReadFullAcrossCredentialsOff(
+      p.b.get(),
+      [](unet_control_message *c) {
+        EXPECT_EQ(unet_control_message_enable_fds(c, 1), 0);
+        EXPECT_EQ(unet_control_message_enable_credentials(c), 0);
+      },
+      [&] {
+        unet_socket_writer w;
+        unet_socket_writer_init(&w, p.a.get(), true);
+        int three[3] = {STDIN_FILENO, STDIN_FILENO, STDIN_FILENO};
+        EXPECT_EQ(unet_control_message_pack_fds(&w.control, three, 3), 0);
+        struct iovec rest = {const_cast<char *>("5678"), 4};
+        EXPECT_EQ(unet_socket_writer_writev(&w, &rest, 1), 4);
+      },
+      &got, &flags);
   EXPECT_EQ(got, 8);
   EXPECT_NE(flags & MSG_CTRUNC, 0);
 }
@@ -250,23 +269,14 @@ TEST_F(RecordTest, CredentialsTurnedOffMidMessageLeakNoPidfd) {
   ASSERT_EQ(unet_socket_write(p.a.get(), "1234", 4), 4);
   ssize_t got = 0;
   int flags = 0;
-  std::thread reader([&] {
-    char buf[8];
-    struct iovec iov = {buf, sizeof(buf)};
-    unet_socket_reader rd;
-    unet_socket_reader_init(&rd, p.b.get(), true);
-    EXPECT_EQ(unet_control_message_enable_fds(&rd.control, 0), 0);
-    EXPECT_EQ(unet_control_message_enable_credentials(&rd.control), 0);
-    EXPECT_EQ(unet_control_message_enable_pidfd(&rd.control), 0);
-    size_t progress = 0;
-    got = unet_socket_reader_read_full(&rd, &iov, 1, &progress);
-    flags = rd.msg_flags;
-    unet_control_message_close_fds(&rd.control);  // The first chunk's pidfd.
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Waiting on chunk 2.
-  ASSERT_EQ(unet_socket_pass_credentials(p.b.get(), false), 0);
-  ASSERT_EQ(unet_socket_write(p.a.get(), "5678", 4), 4);
-  reader.join();
+  ReadFullAcrossCredentialsOff(
+      p.b.get(),
+      [](unet_control_message *c) {  // The first chunk's pidfd comes; close_fds closes it.
+        EXPECT_EQ(unet_control_message_enable_fds(c, 0), 0);
+        EXPECT_EQ(unet_control_message_enable_credentials(c), 0);
+        EXPECT_EQ(unet_control_message_enable_pidfd(c), 0);
+      },
+      [&] { EXPECT_EQ(unet_socket_write(p.a.get(), "5678", 4), 4); }, &got, &flags);
   EXPECT_EQ(got, 8);
   EXPECT_NE(flags & MSG_CTRUNC, 0);  // The fixture counts the fds: none left.
 }
