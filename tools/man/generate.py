@@ -33,6 +33,7 @@ import errno
 import os
 import re
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -225,7 +226,7 @@ def contract(name, comment):
 
 
 VOID = set()  # Filled from the declarations: functions returning void.
-PARAMS = {}  # Filled from the declarations: {function: its parameters' names}.
+PARAMS = {}  # Filled from the declarations: {function: {parameter: its declaration}}.
 
 
 EXPANDING = []  # The functions whose "Errors: as" is being followed.
@@ -445,7 +446,6 @@ def self_test():
     """Each of PLANTS refused for its own reason, the header as it is not:
     0, or 1 with what went wrong."""
     global HEADER
-    import tempfile
     original, text = HEADER, open(HEADER).read()
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
