@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,7 +50,8 @@ class RecordTest : public UnetTest {
   // A read_full of 8 bytes from b, with the room enable makes, whose first
   // 4 bytes were sent: while it waits on the rest, b stops passing
   // credentials and send_rest sends 4 more. *got and *flags are what it
-  // returned and its msg_flags; it closes the fds it kept.
+  // returned and its msg_flags; the reader's cancelability must be as it
+  // was; it closes the fds it kept.
   static void ReadFullAcrossCredentialsOff(
       unet_socket *b, const std::function<void(unet_control_message *)> &enable,
       const std::function<void()> &send_rest, ssize_t *got, int *flags) {
@@ -62,6 +64,9 @@ class RecordTest : public UnetTest {
       size_t progress = 0;
       *got = unet_socket_reader_read_full(&r, &iov, 1, &progress);
       *flags = r.msg_flags;
+      int cancelability = -1;  // As before the call: the fds closed left it alone.
+      pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &cancelability);
+      EXPECT_EQ(cancelability, PTHREAD_CANCEL_ENABLE);
       unet_control_message_close_fds(&r.control);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Waiting on chunk 2.
