@@ -23,6 +23,13 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+/* Gives back the cancelability a bracket saved, errno kept. */
+static inline void unet__cancel_restore(int old_state) {
+  int saved_errno = errno;
+  pthread_setcancelstate(old_state, NULL);
+  errno = saved_errno;
+}
+
 /* Brackets one call and returns its result: the previous cancelability
  * comes back, and errno is the call's. */
 #define UNET__NOCANCEL(type, call)                                    \
@@ -30,9 +37,7 @@
     int unet__old_state;                                              \
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &unet__old_state); \
     type unet__result = (call);                                       \
-    int unet__saved_errno = errno;                                    \
-    pthread_setcancelstate(unet__old_state, NULL);                    \
-    errno = unet__saved_errno;                                        \
+    unet__cancel_restore(unet__old_state);                            \
     return unet__result;                                              \
   } while (0)
 
@@ -71,11 +76,8 @@ static inline void unet__close_run(int fd, int *run) {
 }
 
 static inline void unet__close_run_end(int run) {
-  if (run == UNET__CLOSE_RUN_INIT)
-    return;
-  int saved_errno = errno;
-  pthread_setcancelstate(run, NULL);
-  errno = saved_errno;
+  if (run != UNET__CLOSE_RUN_INIT)
+    unet__cancel_restore(run);
 }
 
 #endif /* UNET_SRC_NOCANCEL_H_ */
