@@ -1,13 +1,16 @@
 // Spinning told from waiting by the syscalls a read makes (recvmsg, and
 // syscall(2), through which the library makes its raw ppoll, are wrapped at
-// link time and counted per thread): a spinning read retries recvmsg and
-// never waits in ppoll; a read that does not spin waits at once; after a
-// read that waited, the next reads wait before they try.
+// link time and counted; only the reading thread makes either call): a
+// spinning read retries recvmsg and never waits in ppoll; a read that does
+// not spin waits at once; after a read that waited, the next reads wait
+// before they try. The peer writes when it sees the read wait or spin, not
+// after a sleep, so a busy machine cannot reorder the two.
 #include <stdarg.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <thread>
@@ -17,14 +20,14 @@
 
 namespace {
 
-thread_local long t_recvmsg = 0;
-thread_local long t_ppoll = 0;
+std::atomic<long> g_recvmsg{0};
+std::atomic<long> g_ppoll{0};
 
 }  // namespace
 
 extern "C" ssize_t __real_recvmsg(int fd, struct msghdr *msg, int flags);
 extern "C" ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags) {
-  t_recvmsg++;
+  g_recvmsg++;
   return __real_recvmsg(fd, msg, flags);
 }
 UNET_TIME64_TWIN(recvmsg, __recvmsg64)
@@ -38,7 +41,7 @@ extern "C" long __wrap_syscall(long number, ...) {
     arg = va_arg(ap, long);
   va_end(ap);
   if (number == SYS_ppoll)
-    t_ppoll++;
+    g_ppoll++;
   return __real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
@@ -54,17 +57,30 @@ struct Counts {
   long ppoll;
 };
 
-// A blocking read of pair.a with no timeout; the peer writes 20 ms after
-// the read began.
-Counts ReadLate(unet_testing::SocketPair &pair) {
+// What the peer waits to see before it writes: the read waiting in ppoll,
+// or the read spinning (retrying recvmsg) for 20 ms at least.
+enum class Until { kWaits, kSpun };
+
+// A blocking read of pair.a with no timeout; the peer writes once it sees
+// what `until` names, or after 5 s if it never does (the counts then fail
+// the test instead of hanging it).
+Counts ReadLate(unet_testing::SocketPair &pair, Until until = Until::kWaits) {
+  g_recvmsg = g_ppoll = 0;
+  const auto start = std::chrono::steady_clock::now();
   std::thread late([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto seen = [&] {
+      if (until == Until::kWaits)
+        return g_ppoll > 0;
+      return g_recvmsg > 2 &&
+             std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(20);
+    };
+    while (!seen() && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
     unet_socket_write(pair.b.get(), "x", 1);
   });
-  t_recvmsg = t_ppoll = 0;
   char c;
   ssize_t r = unet_socket_read(pair.a.get(), &c, 1);
-  Counts counts = {r, t_recvmsg, t_ppoll};
+  Counts counts = {r, g_recvmsg, g_ppoll};
   late.join();
   return counts;
 }
@@ -72,17 +88,17 @@ Counts ReadLate(unet_testing::SocketPair &pair) {
 // A blocking read of data written before it.
 Counts ReadReady(unet_testing::SocketPair &pair) {
   EXPECT_EQ(unet_socket_write(pair.b.get(), "x", 1), 1);
-  t_recvmsg = t_ppoll = 0;
+  g_recvmsg = g_ppoll = 0;
   char c;
   ssize_t r = unet_socket_read(pair.a.get(), &c, 1);
-  return {r, t_recvmsg, t_ppoll};
+  return {r, g_recvmsg, g_ppoll};
 }
 
 // ReadLate on a new pair whose reader spins for spin_ns.
-Counts ReadLateData(bool packet, int64_t spin_ns) {
+Counts ReadLateData(bool packet, int64_t spin_ns, Until until) {
   auto pair = MakeSocketPair(packet);
   EXPECT_EQ(unet_socket_set_spin(pair.a.get(), spin_ns), 0);
-  return ReadLate(pair);
+  return ReadLate(pair, until);
 }
 
 // How many reads after one that waited wait first (io.c).
@@ -92,7 +108,7 @@ using SpinCountTest = UnetKindTest;
 
 // Spinning is told from waiting: none means one try, one wait, one read.
 TEST_P(SpinCountTest, WithoutSpinTheReadWaitsAtOnce) {
-  Counts c = ReadLateData(packet(), 0);
+  Counts c = ReadLateData(packet(), 0, Until::kWaits);
   EXPECT_EQ(c.result, 1);
   EXPECT_EQ(c.ppoll, 1);
   EXPECT_EQ(c.recvmsg, 2);
@@ -101,7 +117,7 @@ TEST_P(SpinCountTest, WithoutSpinTheReadWaitsAtOnce) {
 // A budget longer than the wait for data: the read spins until the data is
 // there and never waits, also with no timeout set.
 TEST_P(SpinCountTest, ASpinLongerThanTheWaitNeverWaits) {
-  Counts c = ReadLateData(packet(), 2000000000);  // 2 s
+  Counts c = ReadLateData(packet(), 2000000000, Until::kSpun);  // 2 s
   EXPECT_EQ(c.result, 1);
   EXPECT_EQ(c.ppoll, 0);
   EXPECT_GT(c.recvmsg, 2);
@@ -110,7 +126,7 @@ TEST_P(SpinCountTest, ASpinLongerThanTheWaitNeverWaits) {
 // The largest budget (INT64_MAX ns): the spin's end saturates, and it
 // spins as with any long budget.
 TEST_P(SpinCountTest, TheLargestBudgetSpinsAsALongOne) {
-  Counts c = ReadLateData(packet(), INT64_MAX);
+  Counts c = ReadLateData(packet(), INT64_MAX, Until::kSpun);
   EXPECT_EQ(c.result, 1);
   EXPECT_EQ(c.ppoll, 0);
   EXPECT_GT(c.recvmsg, 2);
@@ -171,9 +187,9 @@ TEST_P(SpinCountTest, ATimeoutNeverFailsAReadWhoseDataIsThere) {
   r.timeout_ns = 1;
   char c;
   struct iovec iov = {&c, 1};
-  t_recvmsg = t_ppoll = 0;
+  g_recvmsg = g_ppoll = 0;
   EXPECT_EQ(unet_socket_reader_readv(&r, &iov, 1), 1);
-  EXPECT_EQ(t_recvmsg, 1);
+  EXPECT_EQ(g_recvmsg, 1);
 }
 
 // A spinning socket never waits first: trying first is the point.
